@@ -1,0 +1,62 @@
+"""Exceptions raised by the BAS-IP device client.
+
+Messages never carry a secret: no password, password hash, token or SIP
+password is ever formatted into them.
+"""
+
+from __future__ import annotations
+
+
+class BasIpError(Exception):
+    """Base class for every error the client raises."""
+
+
+class BasIpConnectionError(BasIpError):
+    """The device could not be reached: refused, timed out, TLS failure."""
+
+
+class BasIpAuthenticationError(BasIpError):
+    """The device rejected the username or password."""
+
+
+class BasIpPermissionError(BasIpError):
+    """The account is valid but may not read this resource."""
+
+
+class BasIpUnsupportedDeviceError(BasIpError):
+    """The device speaks an API this client does not support.
+
+    Raised for API major version 0 (old firmware) and for endpoints the
+    device does not have (HTTP 404).
+    """
+
+
+class BasIpResponseError(BasIpError):
+    """The device answered with something the client cannot use.
+
+    ``status`` is the HTTP status when the answer was an HTTP error, and
+    ``field`` names the offending field when a value broke the schema.
+    """
+
+    def __init__(
+        self, message: str, *, status: int | None = None, field: str | None = None
+    ) -> None:
+        """Store the HTTP status and the offending field next to the message."""
+        super().__init__(message)
+        self.status = status
+        self.field = field
+
+
+class BasIpDeviceMismatchError(BasIpError):
+    """The address now answers as a different device (another serial number).
+
+    Raised before any credentials are sent to the other device.
+    """
+
+    def __init__(self, expected_serial: str, actual_serial: str) -> None:
+        """Keep both serial numbers; they are identifiers, not secrets."""
+        super().__init__(
+            f"Device at this address has serial {actual_serial!r}, expected {expected_serial!r}"
+        )
+        self.expected_serial = expected_serial
+        self.actual_serial = actual_serial
