@@ -1,0 +1,1 @@
+"""Tests for the BAS-IP integration, its device client and the device simulator."""
