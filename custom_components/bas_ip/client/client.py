@@ -251,15 +251,25 @@ class BasIpClient:
 
 
 def _base_url(host: str, use_https: bool) -> URL:
-    host = host.strip().rstrip("/")
+    host = host.strip()
     for scheme in ("http://", "https://"):
         if host.lower().startswith(scheme):
             host = host[len(scheme) :]
+    # Strip the slash after the scheme is gone, so "http://" alone stays empty.
+    host = host.rstrip("/")
     try:
         url = URL(f"{'https' if use_https else 'http'}://{host}")
     except ValueError as err:
         raise BasIpConnectionError("Invalid device address") from err
-    if not url.host or url.path not in ("", "/") or url.user or url.query_string:
+    # yarl accepts whitespace and fragments in a host; no device address has them.
+    if (
+        not url.host
+        or url.path not in ("", "/")
+        or url.user
+        or url.query_string
+        or url.fragment
+        or any(char.isspace() for char in host)
+    ):
         raise BasIpConnectionError("Invalid device address")
     return url.with_path("")
 
