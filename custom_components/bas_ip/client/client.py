@@ -50,6 +50,10 @@ PATH_SIP_SETTINGS: Final = "/api/v1/device/sip/settings"
 PATH_SIP_STATUS: Final = "/api/v1/sip/status"
 PATH_SIP_ENABLE: Final = "/api/v1/device/sip/enable"
 
+_KNOWN_ERROR_CODES: Final = frozenset(
+    {"invalid_authentication", "permission_denied", "not_valid", "system_error"}
+)
+
 
 class BasIpClient:
     """One BAS-IP device, reached over HTTP(S)."""
@@ -320,5 +324,6 @@ def _http_error(status: int, body: bytes, path: str) -> BasIpError:
         return BasIpPermissionError(f"Account may not access {path}")
     if status == 404:
         return BasIpUnsupportedDeviceError(f"Device has no endpoint {path}")
-    detail = f" ({code})" if code else ""
+    # Only documented codes are named: anything else the device sent is not echoed.
+    detail = f" ({code})" if code in _KNOWN_ERROR_CODES else ""
     return BasIpResponseError(f"Device answered HTTP {status}{detail} for {path}", status=status)

@@ -26,7 +26,7 @@ H264_PAYLOAD_MAX = 127
 PORT_MIN = 0
 PORT_MAX = 65535
 
-_API_VERSION = re.compile(r"^\s*v?(\d+)(?:\.\d+)*")
+_API_VERSION = re.compile(r"^\s*v?(\d{1,9})(?!\d)")
 
 
 class SipTransport(StrEnum):

@@ -1,0 +1,85 @@
+"""Repair issues the integration raises."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+
+from .client import BasIpDeviceMismatchError
+from .const import (
+    DOMAIN,
+    FACTORY_PASSWORD,
+    FACTORY_USERNAME,
+    ISSUE_DEFAULT_CREDENTIALS,
+    ISSUE_DEVICE_MISMATCH,
+)
+
+
+def _issue_id(kind: str, entry: ConfigEntry) -> str:
+    return f"{kind}_{entry.entry_id}"
+
+
+def uses_factory_credentials(data: Mapping[str, Any]) -> bool:
+    """Whether the credentials are the ones every device ships with."""
+    return (
+        data.get(CONF_USERNAME) == FACTORY_USERNAME and data.get(CONF_PASSWORD) == FACTORY_PASSWORD
+    )
+
+
+@callback
+def async_check_default_credentials(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Raise the factory-credentials issue, or withdraw it once they changed."""
+    issue_id = _issue_id(ISSUE_DEFAULT_CREDENTIALS, entry)
+    if not uses_factory_credentials(entry.data):
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=ISSUE_DEFAULT_CREDENTIALS,
+        translation_placeholders={"title": entry.title, "host": entry.data[CONF_HOST]},
+    )
+
+
+@callback
+def async_create_device_mismatch_issue(
+    hass: HomeAssistant, entry: ConfigEntry, err: BasIpDeviceMismatchError
+) -> None:
+    """Tell the user that the entry's address now answers as another device."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        _issue_id(ISSUE_DEVICE_MISMATCH, entry),
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=ISSUE_DEVICE_MISMATCH,
+        translation_placeholders={
+            "title": entry.title,
+            "host": entry.data[CONF_HOST],
+            "expected_serial": err.expected_serial,
+            "actual_serial": err.actual_serial,
+        },
+    )
+
+
+@callback
+def async_delete_device_mismatch_issue(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """The expected device answers again."""
+    ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_DEVICE_MISMATCH, entry))
+
+
+@callback
+def async_delete_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Withdraw every issue of a removed entry."""
+    for kind in (ISSUE_DEFAULT_CREDENTIALS, ISSUE_DEVICE_MISMATCH):
+        ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry))

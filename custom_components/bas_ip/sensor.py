@@ -1,0 +1,178 @@
+"""Sensors: SIP account settings and registration state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+)
+from homeassistant.const import EntityCategory, UnitOfTime
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .client import SipRegistrationStatus, SipSettings, SipStatus, SipTransport
+from .coordinator import BasIpConfigEntry, BasIpCoordinator
+from .entity import BasIpEntity
+
+# The coordinator does all device I/O; entities only read its data.
+PARALLEL_UPDATES = 0
+
+REGISTRATION_STATES: dict[SipRegistrationStatus, str] = {
+    SipRegistrationStatus.OK: "registered",
+    SipRegistrationStatus.ERROR: "failing",
+    SipRegistrationStatus.OFFLINE: "disabled",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class BasIpSettingsSensorDescription(SensorEntityDescription):
+    """A sensor read from the SIP settings."""
+
+    value_fn: Callable[[SipSettings], str | int | None]
+    exists_fn: Callable[[SipSettings], bool] = lambda _: True
+
+
+@dataclass(frozen=True, kw_only=True)
+class BasIpStatusSensorDescription(SensorEntityDescription):
+    """A sensor read from the SIP registration status."""
+
+    value_fn: Callable[[SipStatus], str | datetime | None]
+
+
+SETTINGS_SENSORS: tuple[BasIpSettingsSensorDescription, ...] = (
+    BasIpSettingsSensorDescription(
+        key="sip_user",
+        translation_key="sip_user",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda settings: settings.user,
+    ),
+    BasIpSettingsSensorDescription(
+        key="sip_realm",
+        translation_key="sip_realm",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda settings: settings.realm,
+    ),
+    BasIpSettingsSensorDescription(
+        key="sip_proxy",
+        translation_key="sip_proxy",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda settings: settings.proxy,
+    ),
+    BasIpSettingsSensorDescription(
+        key="sip_transport",
+        translation_key="sip_transport",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        device_class=SensorDeviceClass.ENUM,
+        options=[transport.value for transport in SipTransport],
+        value_fn=lambda settings: settings.transport.value,
+    ),
+    BasIpSettingsSensorDescription(
+        key="registration_interval",
+        translation_key="registration_interval",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        value_fn=lambda settings: settings.registration_interval,
+    ),
+    BasIpSettingsSensorDescription(
+        key="stun_server",
+        translation_key="stun_server",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=lambda settings: settings.stun is not None,
+        value_fn=lambda settings: (
+            f"{settings.stun.host}:{settings.stun.port}" if settings.stun else None
+        ),
+    ),
+    BasIpSettingsSensorDescription(
+        key="h264_payload_type",
+        translation_key="h264_payload_type",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        exists_fn=lambda settings: settings.h264_payload_type is not None,
+        value_fn=lambda settings: settings.h264_payload_type,
+    ),
+)
+
+STATUS_SENSORS: tuple[BasIpStatusSensorDescription, ...] = (
+    BasIpStatusSensorDescription(
+        key="registration_status",
+        translation_key="registration_status",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        device_class=SensorDeviceClass.ENUM,
+        options=list(REGISTRATION_STATES.values()),
+        value_fn=lambda status: REGISTRATION_STATES[status.status],
+    ),
+    BasIpStatusSensorDescription(
+        key="last_registration_attempt",
+        translation_key="last_registration_attempt",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda status: status.last_attempt,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BasIpConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Create the sensors the device has data for."""
+    coordinator = entry.runtime_data
+    settings = coordinator.data.settings
+    entities: list[SensorEntity] = [
+        BasIpSettingsSensor(coordinator, description)
+        for description in SETTINGS_SENSORS
+        if description.exists_fn(settings)
+    ]
+    if coordinator.status_supported:
+        entities.extend(
+            BasIpStatusSensor(coordinator, description) for description in STATUS_SENSORS
+        )
+    async_add_entities(entities)
+
+
+class BasIpSettingsSensor(BasIpEntity, SensorEntity):
+    """A value of the SIP settings."""
+
+    entity_description: BasIpSettingsSensorDescription
+
+    def __init__(
+        self, coordinator: BasIpCoordinator, description: BasIpSettingsSensorDescription
+    ) -> None:
+        """Describe the sensor."""
+        super().__init__(coordinator, description)
+
+    @property
+    def native_value(self) -> str | int | None:
+        """Current value from the last successful refresh."""
+        return self.entity_description.value_fn(self.coordinator.data.settings)
+
+
+class BasIpStatusSensor(BasIpEntity, SensorEntity):
+    """A value of the SIP registration status."""
+
+    entity_description: BasIpStatusSensorDescription
+
+    def __init__(
+        self, coordinator: BasIpCoordinator, description: BasIpStatusSensorDescription
+    ) -> None:
+        """Describe the sensor."""
+        super().__init__(coordinator, description)
+
+    @property
+    def available(self) -> bool:
+        """Unavailable while the device does not answer its status endpoint."""
+        return super().available and self.coordinator.data.status is not None
+
+    @property
+    def native_value(self) -> str | datetime | None:
+        """Current value from the last successful refresh."""
+        status = self.coordinator.data.status
+        return None if status is None else self.entity_description.value_fn(status)

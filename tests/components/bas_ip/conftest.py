@@ -1,0 +1,160 @@
+"""Fixtures for the BAS-IP integration tests: a real simulated device over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Generator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+import json
+from typing import Any
+from unittest.mock import PropertyMock, patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_SSL, CONF_USERNAME, CONF_VERIFY_SSL
+from homeassistant.core import HomeAssistant, State
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    load_fixture,
+)
+
+from custom_components.bas_ip.const import DOMAIN
+from simulator import DeviceSimulator, Profile
+from tests.conftest import SimulatorFactory
+from tests.const import PASSWORD, USERNAME
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components/bas_ip."""
+
+
+def ha_clock() -> float:
+    """Time as Home Assistant sees it, so frozen time also drives token expiry."""
+    return dt_util.utcnow().timestamp()
+
+
+def load_json(name: str) -> Any:
+    """A JSON fixture of this test package."""
+    return json.loads(load_fixture(name))
+
+
+@pytest.fixture
+async def simulator(
+    simulator_factory: SimulatorFactory, simulator_profile: Profile
+) -> DeviceSimulator:
+    """The device under test, on Home Assistant's (freezable) clock."""
+    return await simulator_factory(simulator_profile, clock=ha_clock)
+
+
+def entry_data(device: DeviceSimulator, **overrides: Any) -> dict[str, Any]:
+    """Config entry data pointing at a simulated device."""
+    return {
+        CONF_HOST: device.address,
+        CONF_SSL: False,
+        CONF_VERIFY_SSL: True,
+        CONF_USERNAME: USERNAME,
+        CONF_PASSWORD: PASSWORD,
+        **overrides,
+    }
+
+
+@pytest.fixture
+def mock_config_entry(simulator: DeviceSimulator) -> MockConfigEntry:
+    """An entry for the simulated device."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="BAS-IP AQ-07L",
+        unique_id=simulator.serial,
+        data=entry_data(simulator),
+        entry_id="01JBASIPTESTENTRY000000000",
+    )
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> MockConfigEntry:
+    """The entry, set up under frozen time.
+
+    Time is frozen before set-up so that the coordinator's first poll timer
+    is armed on the same clock that the tests then move forward.
+    """
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_config_entry
+
+
+@pytest.fixture
+def enable_all_entities() -> Generator[None]:
+    """Create entities that are disabled by default as enabled."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
+
+
+@asynccontextmanager
+async def tolerate_refused_tls_handshakes(hass: HomeAssistant) -> AsyncIterator[list[str]]:
+    """Let the simulator's server see clients that refuse its certificate.
+
+    A client that rejects a self-signed certificate resets the connection
+    mid-handshake; asyncio reports that on the server side through the loop's
+    exception handler, which the test harness turns into a failure. Only that
+    report is absorbed (and recorded); everything else still fails the test.
+    """
+    loop = hass.loop
+    original = loop.get_exception_handler()
+    absorbed: list[str] = []
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        message = str(context.get("message", ""))
+        if message.startswith("Error on transport creation for incoming connection"):
+            absorbed.append(message)
+            return
+        if original is not None:
+            original(loop, context)
+        else:  # pragma: no cover - the harness always installs one
+            loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handler)
+    try:
+        yield absorbed
+        # The server learns of the reset a few loop turns after the client
+        # gave up; wait (boundedly) for that report before restoring.
+        for _ in range(500):
+            if absorbed:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        loop.set_exception_handler(original)
+
+
+# One polling interval (30 s) plus a margin: the coordinator arms its timer at
+# a random fraction of a second past the whole second, so exactly 30 s of
+# frozen time may end just short of the poll.
+POLL = 31
+
+
+async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    """Move frozen time forward and let every poll it triggers finish.
+
+    Scheduled refreshes run as background tasks that talk real HTTP to the
+    simulator, so they are waited for explicitly.
+    """
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> State:
+    """The current state of an entity that must exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None, f"{entity_id} does not exist"
+    return state
