@@ -207,6 +207,13 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
         assert isinstance(settings_result, SipSettings)
         if self.status_supported is None:
             self.status_supported = not status_missing
+        elif self.data is not None and (self.data.status is None) != status_missing:
+            # Once when the registration entities go unavailable, once when back.
+            LOGGER.info(
+                "%s: SIP status endpoint %s",
+                self.name,
+                "no longer answers" if status_missing else "answers again",
+            )
         async_delete_device_mismatch_issue(self.hass, self.config_entry)
         return BasIpData(
             settings=settings_result,

@@ -478,6 +478,27 @@ async def test_device_replaced_while_running(
     assert device.requests[LOGIN] == 0
 
 
+async def test_concurrent_callers_share_a_failed_login(
+    simulator_factory: SimulatorFactory, make_client: ClientFactory
+) -> None:
+    """Callers that waited for a login that failed get its error without asking again."""
+    device = await simulator_factory()
+    client = make_client(device, expected_serial=device.serial)
+    await client.get_sip_status()
+    device.set_serial("a-different-device")
+    device.reset_counters()
+    results = await asyncio.gather(
+        client.get_sip_settings(), client.get_sip_status(), return_exceptions=True
+    )
+    assert all(isinstance(result, BasIpDeviceMismatchError) for result in results)
+    assert device.requests["/api/info"] == 1
+    assert device.requests[LOGIN] == 0
+    # A later call is a new attempt, not a replay of the old outcome.
+    device.set_serial(client.expected_serial or "")
+    assert (await client.get_sip_status()).status is not None
+    assert device.logins == 1
+
+
 # --- addresses -------------------------------------------------------------------------------
 
 

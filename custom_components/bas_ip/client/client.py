@@ -85,6 +85,9 @@ class BasIpClient:
         self._token: str | None = None
         self._login_lock = asyncio.Lock()
         self._auth_failed = False
+        # Outcome of the latest login, shared with callers that waited for it.
+        self._login_attempts = 0
+        self._last_login_error: BasIpError | None = None
         self.expected_serial = expected_serial
         self.login_count = 0
 
@@ -162,13 +165,15 @@ class BasIpClient:
         return info
 
     async def _authorized_get(self, path: str) -> Any:
-        token = await self._ensure_token()
+        # Logins that start after this point may answer for this call too.
+        attempts_seen = self._login_attempts
+        token = self._token or await self._shared_login(stale=None, attempts_seen=attempts_seen)
         try:
             return await self._request(path, token=token)
         except BasIpAuthenticationError:
             pass
         # The token expired (or was revoked): one fresh login, one retry.
-        fresh = await self._renew_token(token)
+        fresh = await self._shared_login(stale=token, attempts_seen=attempts_seen)
         try:
             return await self._request(path, token=fresh)
         except BasIpAuthenticationError:
@@ -177,21 +182,31 @@ class BasIpClient:
             self._auth_failed = True
             raise
 
-    async def _ensure_token(self) -> str:
-        if self._token is not None:
-            return self._token
-        async with self._login_lock:
-            # Another caller may have logged in while this one waited.
-            return self._token or await self._login_locked()
+    async def _shared_login(self, *, stale: str | None, attempts_seen: int) -> str:
+        """Log in once for every caller that needs a (new) token right now.
 
-    async def _renew_token(self, stale: str) -> str:
+        ``attempts_seen`` is the login count when the caller started: a login
+        attempted since then was made on its behalf too.
+        """
         async with self._login_lock:
-            # Another caller may have renewed the token while this one waited.
             if self._token is not None and self._token != stale:
                 return self._token
+            if self._login_attempts != attempts_seen and self._last_login_error is not None:
+                # That login failed: share its outcome instead of asking the
+                # device a second time.
+                raise self._last_login_error
             return await self._login_locked()
 
     async def _login_locked(self) -> str:
+        self._login_attempts += 1
+        self._last_login_error = None
+        try:
+            return await self._attempt_login()
+        except BasIpError as err:
+            self._last_login_error = err
+            raise
+
+    async def _attempt_login(self) -> str:
         if self._auth_failed:
             raise BasIpAuthenticationError(
                 "Credentials were rejected; not logging in again until they change"

@@ -163,19 +163,29 @@ async def test_other_device_at_address_while_running(
 
 @pytest.mark.usefixtures("init_integration")
 async def test_status_endpoint_disappearing(
-    hass: HomeAssistant, simulator: DeviceSimulator, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant,
+    simulator: DeviceSimulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A status 404 later on makes only the registration entities unavailable."""
+    """A status 404 later on makes only the registration entities unavailable.
+
+    It is logged once when it starts and once when it ends, not per refresh.
+    """
     simulator.status_endpoint_missing = True
+    await advance(hass, freezer, POLL)
     await advance(hass, freezer, POLL)
     assert state_of(hass, REGISTERED).state == STATE_UNAVAILABLE
     assert state_of(hass, STATUS).state == STATE_UNAVAILABLE
     assert state_of(hass, USER).state == "101"
+    assert caplog.text.count("SIP status endpoint no longer answers") == 1
 
     simulator.status_endpoint_missing = False
     await advance(hass, freezer, POLL)
+    await advance(hass, freezer, POLL)
     assert state_of(hass, REGISTERED).state == "on"
     assert state_of(hass, STATUS).state == "registered"
+    assert caplog.text.count("SIP status endpoint answers again") == 1
 
 
 async def test_device_without_status_endpoint(

@@ -1,0 +1,1 @@
+"""Benchmarks of the BAS-IP integration inside Home Assistant's test harness."""

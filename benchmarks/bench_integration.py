@@ -1,0 +1,43 @@
+"""The benchmark as a pytest run (driven by ``scripts/benchmark``).
+
+Environment: ``BENCH_OUTPUT`` (JSON path, default ``benchmark.json``),
+``BENCH_DEVICE_COUNTS`` (default ``1,10,100``), ``BENCH_SETUP_REPEATS``
+(default 30), ``BENCH_CPU_POLLS`` (default 20).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+import pytest
+
+from .harness import BenchConfig, Benchmark, table
+
+
+def _config() -> BenchConfig:
+    counts = os.environ.get("BENCH_DEVICE_COUNTS", "1,10,100")
+    return BenchConfig(
+        device_counts=tuple(int(part) for part in counts.split(",") if part.strip()),
+        setup_repeats=int(os.environ.get("BENCH_SETUP_REPEATS", "30")),
+        cpu_polls=int(os.environ.get("BENCH_CPU_POLLS", "20")),
+    )
+
+
+async def test_benchmark(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    socket_enabled: None,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Run every measurement, print the table, write the JSON."""
+    result = await Benchmark(hass, freezer, _config()).run()
+    figures = result.as_json()
+    output = Path(os.environ.get("BENCH_OUTPUT", "benchmark.json"))
+    text = json.dumps(figures, indent=2) + "\n"
+    await hass.async_add_executor_job(output.write_text, text, "utf-8")
+    with capsys.disabled():
+        print(f"\n{table(figures)}\n\nwritten to {output}")

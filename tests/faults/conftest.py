@@ -1,0 +1,320 @@
+"""Harness for the fault matrix: the integration on a simulated device over real HTTP.
+
+Time is Home Assistant's frozen clock: a poll is ``freezer.tick`` plus
+``async_fire_time_changed``, and the simulator's token clock follows it. The
+event loop's clock is frozen too (freezegun patches ``time.monotonic``), so
+request timeouts fire when the test moves time on, not after real seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Generator, Iterable
+from contextlib import asynccontextmanager
+from datetime import timedelta
+import json
+import logging
+from typing import Any, Final
+from unittest.mock import PropertyMock, patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_SSL,
+    CONF_USERNAME,
+    CONF_VERIFY_SSL,
+    EVENT_STATE_CHANGED,
+    STATE_UNAVAILABLE,
+)
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.bas_ip.const import DEFAULT_SCAN_INTERVAL, DOMAIN
+from simulator import DeviceSimulator, Profile
+from tests.conftest import SimulatorFactory
+from tests.const import PASSWORD, SECRETS, USERNAME
+
+POLL: Final = timedelta(seconds=DEFAULT_SCAN_INTERVAL)
+# Entities fed by /api/v1/sip/status; every other entity reads the settings.
+STATUS_KEYS: Final = frozenset(
+    {"sip_registered", "registration_status", "last_registration_attempt"}
+)
+
+
+def ha_clock() -> float:
+    """Home Assistant's (frozen) time, so token expiry follows time travel."""
+    return dt_util.utcnow().timestamp()
+
+
+def entry_data(device: DeviceSimulator, **overrides: Any) -> dict[str, Any]:
+    """Config entry data for a simulated device."""
+    return {
+        CONF_HOST: device.address,
+        CONF_SSL: False,
+        CONF_VERIFY_SSL: True,
+        CONF_USERNAME: USERNAME,
+        CONF_PASSWORD: PASSWORD,
+        **overrides,
+    }
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components/bas_ip."""
+
+
+@pytest.fixture(autouse=True)
+def enable_all_entities() -> Generator[None]:
+    """Create the entities that are disabled by default too: every value is watched."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
+
+
+class FaultHarness:
+    """One config entry on one simulated device, with the measurements of a row."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        freezer: FrozenDateTimeFactory,
+        caplog: pytest.LogCaptureFixture,
+        device: DeviceSimulator,
+        entry: MockConfigEntry,
+    ) -> None:
+        """Keep the pieces; :meth:`setup` starts the entry."""
+        self.hass = hass
+        self.freezer = freezer
+        self.caplog = caplog
+        self.device = device
+        self.entry = entry
+        self.history: list[State] = []
+        self._log_list: list[logging.LogRecord] = []
+        self._log_start = 0
+
+    async def setup(self) -> None:
+        """Set the entry up and start recording every state its entities write."""
+        self.entry.add_to_hass(self.hass)
+        await self.hass.config_entries.async_setup(self.entry.entry_id)
+        await self.hass.async_block_till_done(wait_background_tasks=True)
+
+        @callback
+        def record(event: Event[EventStateChangedData]) -> None:
+            new_state = event.data["new_state"]
+            if new_state is not None and new_state.entity_id in self.entity_ids:
+                self.history.append(new_state)
+
+        self.entry.async_on_unload(self.hass.bus.async_listen(EVENT_STATE_CHANGED, record))
+        self.mark()
+
+    # --- time ------------------------------------------------------------------
+
+    async def poll(self, count: int = 1) -> None:
+        """Let ``count`` polling intervals pass, each refresh running to its end."""
+        for _ in range(count):
+            self.freezer.tick(POLL)
+            async_fire_time_changed(self.hass)
+            await self.hass.async_block_till_done(wait_background_tasks=True)
+
+    async def poll_until_requests_hang(self, paths: Iterable[str]) -> None:
+        """Start a poll whose requests the device holds; return once they arrived."""
+        wanted = {path: self.device.requests[path] + 1 for path in paths}
+        self.freezer.tick(POLL)
+        async_fire_time_changed(self.hass)
+        for _ in range(100_000):
+            if all(self.device.requests[path] >= n for path, n in wanted.items()):
+                return
+            await asyncio.sleep(0)
+        pytest.fail("the poll never reached the device")
+
+    async def advance(self, seconds: float) -> None:
+        """Move time on (e.g. past a request timeout) and let everything settle."""
+        self.freezer.tick(timedelta(seconds=seconds))
+        async_fire_time_changed(self.hass)
+        await self.hass.async_block_till_done(wait_background_tasks=True)
+
+    # --- observations ----------------------------------------------------------
+
+    @property
+    def registry_entries(self) -> list[er.RegistryEntry]:
+        """The entry's entities."""
+        return er.async_entries_for_config_entry(er.async_get(self.hass), self.entry.entry_id)
+
+    @property
+    def entity_ids(self) -> list[str]:
+        """Entity ids of every entity of the entry."""
+        return [item.entity_id for item in self.registry_entries]
+
+    def entity_ids_of(self, *, status: bool) -> list[str]:
+        """Entities fed by the status endpoint (``status=True``) or by the settings."""
+        return [
+            item.entity_id
+            for item in self.registry_entries
+            if (item.unique_id.removeprefix(f"{self.entry.unique_id}_") in STATUS_KEYS) is status
+        ]
+
+    def state(self, entity_id: str) -> State:
+        """Current state of an entity (it must exist)."""
+        state = self.hass.states.get(entity_id)
+        assert state is not None, f"{entity_id} has no state"
+        return state
+
+    def unavailable(self, entity_ids: Iterable[str] | None = None) -> list[str]:
+        """Which of the entities (default: all) are unavailable now."""
+        ids = self.entity_ids if entity_ids is None else list(entity_ids)
+        return [entity_id for entity_id in ids if self.state(entity_id).state == STATE_UNAVAILABLE]
+
+    def went_unavailable(self) -> list[str]:
+        """Entities that were written as unavailable since :meth:`mark`."""
+        return sorted({s.entity_id for s in self.history if s.state == STATE_UNAVAILABLE})
+
+    def mark(self) -> None:
+        """Start a new observation window for logs and state history."""
+        self._log_list = self.caplog.records
+        self._log_start = len(self._log_list)
+        self.history.clear()
+
+    @property
+    def records(self) -> list[logging.LogRecord]:
+        """Log records since :meth:`mark` (caplog starts a new list per test phase)."""
+        current = self.caplog.records
+        return current[self._log_start :] if current is self._log_list else list(current)
+
+    def problems(self) -> list[str]:
+        """Log lines at WARNING and above since :meth:`mark`.
+
+        asyncio's debug-mode "Executing <task> took N seconds" warnings are
+        left out: they measure the frozen clock jumping during time travel.
+        """
+        return [
+            r.getMessage()
+            for r in self.records
+            if r.levelno >= logging.WARNING and not _is_time_travel_artifact(r)
+        ]
+
+    def recoveries(self) -> list[str]:
+        """The coordinator's "recovered" lines since :meth:`mark`."""
+        return [r.getMessage() for r in self.records if "data recovered" in r.getMessage()]
+
+    def reauth_flows(self) -> list[Any]:
+        """Reauthentication flows in progress for this integration."""
+        return [
+            flow
+            for flow in self.hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+            if flow["context"]["source"] == SOURCE_REAUTH
+        ]
+
+    @property
+    def login_attempts(self) -> int:
+        """Logins the device accepted plus those it rejected."""
+        return self.device.logins + self.device.login_failures
+
+    def assert_no_secrets(self) -> None:
+        """No password, digest, SIP password or token in logs, states or the entry reason."""
+        secrets = {*SECRETS, *self.device.issued_tokens}
+        texts = [self.caplog.text, str(self.entry.reason)]
+        texts.extend(f"{r.getMessage()} {r.exc_text or ''}" for r in self.caplog.records)
+        texts.extend(
+            json.dumps(state.as_dict(), default=str)
+            for state in [*self.history, *self.hass.states.async_all()]
+        )
+        leaked = sorted({secret for secret in secrets for text in texts if secret in text})
+        assert not leaked, f"{len(leaked)} secret(s) reached logs or states"
+
+    def values_shown(self) -> set[str]:
+        """Every state and attribute value written since :meth:`mark`, as text."""
+        return {json.dumps(state.as_dict(), default=str) for state in self.history} | {
+            json.dumps(self.state(entity_id).as_dict(), default=str)
+            for entity_id in self.entity_ids
+        }
+
+
+def _is_time_travel_artifact(record: logging.LogRecord) -> bool:
+    return record.name == "asyncio" and record.getMessage().startswith("Executing <")
+
+
+@pytest.fixture
+def fault_profile() -> Profile:
+    """Profile of the device under test; parametrize to change it."""
+    return Profile.CAMDROID_MONITOR
+
+
+@pytest.fixture
+def fault_device_options() -> dict[str, Any]:
+    """Extra simulator arguments; parametrize to change them."""
+    return {}
+
+
+@pytest.fixture
+async def device(
+    simulator_factory: SimulatorFactory,
+    fault_profile: Profile,
+    fault_device_options: dict[str, Any],
+) -> DeviceSimulator:
+    """The simulated device, on Home Assistant's clock."""
+    return await simulator_factory(fault_profile, clock=ha_clock, **fault_device_options)
+
+
+@pytest.fixture
+async def harness(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    device: DeviceSimulator,
+) -> FaultHarness:
+    """The integration set up on the device, healthy, before any fault."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="BAS-IP AQ-07L",
+        unique_id=device.serial,
+        data=entry_data(device),
+    )
+    harness = FaultHarness(hass, freezer, caplog, device, entry)
+    await harness.setup()
+    assert harness.entity_ids
+    assert not harness.unavailable()
+    return harness
+
+
+@asynccontextmanager
+async def tolerate_refused_tls_handshakes(hass: HomeAssistant) -> AsyncIterator[list[str]]:
+    """Absorb the server-side report of a client that refused the certificate.
+
+    The simulator's TLS server learns that the client reset the handshake and
+    asyncio reports it through the loop's exception handler, which the test
+    harness treats as a failure. Only that one report is absorbed.
+    """
+    loop = hass.loop
+    original = loop.get_exception_handler()
+    absorbed: list[str] = []
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        message = str(context.get("message", ""))
+        if message.startswith("Error on transport creation for incoming connection"):
+            absorbed.append(message)
+            return
+        if original is not None:
+            original(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handler)
+    try:
+        yield absorbed
+        # The server hears of the last reset a few loop turns after the client
+        # gave up (loopback: no real waiting; the clock is frozen anyway).
+        for _ in range(500):
+            await asyncio.sleep(0)
+    finally:
+        loop.set_exception_handler(original)

@@ -1,0 +1,1 @@
+"""Property-based fuzzing of the device client's parsers and body decoding."""
