@@ -27,6 +27,7 @@ import voluptuous as vol
 
 from .client import (
     BasIpAuthenticationError,
+    BasIpCertificateError,
     BasIpConnectionError,
     BasIpDeviceMismatchError,
     BasIpPermissionError,
@@ -114,6 +115,8 @@ class BasIpConfigFlow(ConfigFlow, domain=DOMAIN):
             return None, {CONF_USERNAME: "permission_denied"}
         except BasIpUnsupportedDeviceError:
             return None, {"base": "unsupported_device"}
+        except BasIpCertificateError:
+            return None, {CONF_VERIFY_SSL: "invalid_certificate"}
         except BasIpConnectionError:
             return None, {CONF_HOST: "cannot_connect"}
         except BasIpResponseError:

@@ -19,6 +19,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 
 from .client import (
     BasIpAuthenticationError,
+    BasIpCertificateError,
     BasIpClient,
     BasIpConnectionError,
     BasIpDeviceMismatchError,
@@ -88,6 +89,12 @@ def translate_error(
         return permanent(
             translation_domain=DOMAIN,
             translation_key="unsupported_device",
+            translation_placeholders=placeholders,
+        )
+    if isinstance(err, BasIpCertificateError):
+        return transient(
+            translation_domain=DOMAIN,
+            translation_key="invalid_certificate",
             translation_placeholders=placeholders,
         )
     if isinstance(err, BasIpConnectionError):

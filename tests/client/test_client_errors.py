@@ -10,6 +10,7 @@ import pytest
 
 from custom_components.bas_ip.client import (
     BasIpAuthenticationError,
+    BasIpCertificateError,
     BasIpClient,
     BasIpConnectionError,
     BasIpDeviceMismatchError,
@@ -115,8 +116,9 @@ async def test_tls_self_signed(
     device = await simulator_factory(profile, ssl_context=self_signed_context())
     assert device.url.startswith("https://")
     verified = make_client(device, use_https=True, verify_ssl=True)
-    with pytest.raises(BasIpConnectionError, match="TLS failure"):
+    with pytest.raises(BasIpCertificateError, match="certificate") as err:
         await verified.get_device_info()
+    assert isinstance(err.value, BasIpConnectionError)
     assert device.requests == {}
     unverified = make_client(device, use_https=True, verify_ssl=False)
     if profile is Profile.OLD_FIRMWARE:
@@ -135,6 +137,17 @@ async def test_plain_http_to_https_device(
     client = make_client(device)
     with pytest.raises((BasIpConnectionError, BasIpResponseError)):
         await client.get_device_info()
+
+
+async def test_https_to_plain_http_device(
+    simulator_factory: SimulatorFactory, make_client: ClientFactory
+) -> None:
+    """A TLS handshake with a plain HTTP port is a TLS failure, not a certificate problem."""
+    device = await simulator_factory()
+    client = make_client(device, use_https=True, verify_ssl=False)
+    with pytest.raises(BasIpConnectionError, match="TLS failure") as err:
+        await client.get_device_info()
+    assert not isinstance(err.value, BasIpCertificateError)
 
 
 # --- bad answers ------------------------------------------------------------------

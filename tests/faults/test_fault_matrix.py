@@ -175,7 +175,7 @@ async def test_tls_failure(
         await harness.advance(120)
 
     assert entry.state is ConfigEntryState.SETUP_RETRY
-    assert "Cannot connect" in str(entry.reason)
+    assert "HTTPS certificate" in str(entry.reason)
     # The handshake failed before any HTTP request: no credentials left the client.
     assert sum(device.requests.values()) == 0
     assert harness.login_attempts == 0

@@ -7,6 +7,7 @@ as a library of its own.
 from .client import DEFAULT_TIMEOUT, BasIpClient
 from .exceptions import (
     BasIpAuthenticationError,
+    BasIpCertificateError,
     BasIpConnectionError,
     BasIpDeviceMismatchError,
     BasIpError,
@@ -27,6 +28,7 @@ from .models import (
 __all__ = [
     "DEFAULT_TIMEOUT",
     "BasIpAuthenticationError",
+    "BasIpCertificateError",
     "BasIpClient",
     "BasIpConnectionError",
     "BasIpDeviceMismatchError",

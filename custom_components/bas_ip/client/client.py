@@ -22,6 +22,7 @@ from yarl import URL
 
 from .exceptions import (
     BasIpAuthenticationError,
+    BasIpCertificateError,
     BasIpConnectionError,
     BasIpDeviceMismatchError,
     BasIpError,
@@ -254,6 +255,10 @@ class BasIpClient:
                 body = await response.read()
         except TimeoutError:
             raise BasIpConnectionError(f"Timed out talking to {self._base_url}") from None
+        except aiohttp.ClientConnectorCertificateError:
+            raise BasIpCertificateError(
+                f"HTTPS certificate of {self._base_url} failed verification"
+            ) from None
         except aiohttp.ClientSSLError as err:
             raise BasIpConnectionError(
                 f"TLS failure talking to {self._base_url}: {type(err).__name__}"

@@ -15,6 +15,10 @@ class BasIpConnectionError(BasIpError):
     """The device could not be reached: refused, timed out, TLS failure."""
 
 
+class BasIpCertificateError(BasIpConnectionError):
+    """The device's HTTPS certificate failed verification (often self-signed)."""
+
+
 class BasIpAuthenticationError(BasIpError):
     """The device rejected the username or password."""
 

@@ -18,11 +18,11 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
 from custom_components.bas_ip.const import CONF_SCAN_INTERVAL, DOMAIN
-from simulator import DeviceSimulator, Fault, Profile
+from simulator import DeviceSimulator, Fault, Profile, self_signed_context
 from tests.conftest import SimulatorFactory
 from tests.const import FACTORY_PASSWORD, NEW_PASSWORD, PASSWORD, USERNAME, WRONG_PASSWORD
 
-from .conftest import POLL, advance, entry_data, ha_clock
+from .conftest import POLL, advance, entry_data, ha_clock, tolerate_refused_tls_handshakes
 
 SETTINGS_PATH = "/api/v1/device/sip/settings"
 
@@ -114,6 +114,27 @@ async def test_user_flow_error_then_recovery(
     result = await hass.config_entries.flow.async_configure(result["flow_id"], entry_data(working))
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_HOST] == working.address
+
+
+async def test_user_flow_self_signed_certificate_then_verification_off(
+    hass: HomeAssistant, simulator_factory: SimulatorFactory
+) -> None:
+    """A refused certificate is named on the verify field; turning it off succeeds."""
+    device = await simulator_factory(clock=ha_clock, ssl_context=self_signed_context())
+    result = await start_user_flow(hass)
+    user_input = entry_data(device, ssl=True, verify_ssl=True)
+    async with tolerate_refused_tls_handshakes(hass):
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_VERIFY_SSL: "invalid_certificate"}
+    assert suggested_values(result) == user_input
+    assert device.requests == {}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**user_input, CONF_VERIFY_SSL: False}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_VERIFY_SSL] is False
 
 
 async def test_user_flow_invalid_address(hass: HomeAssistant, simulator: DeviceSimulator) -> None:

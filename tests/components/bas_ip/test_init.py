@@ -143,6 +143,7 @@ async def test_https_without_verification(
         await hass.async_block_till_done()
     assert refused, "the client should have refused the self-signed certificate"
     assert verified.state is ConfigEntryState.SETUP_RETRY
+    assert "certificate" in str(verified.reason)
     assert device.logins == 1  # only the unverified entry ever logged in
 
 
