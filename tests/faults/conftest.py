@@ -9,8 +9,7 @@ request timeouts fire when the test moves time on, not after real seconds.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Generator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Generator, Iterable
 from datetime import timedelta
 import json
 import logging
@@ -293,36 +292,3 @@ async def harness(
     assert harness.entity_ids
     assert not harness.unavailable()
     return harness
-
-
-@asynccontextmanager
-async def tolerate_refused_tls_handshakes(hass: HomeAssistant) -> AsyncIterator[list[str]]:
-    """Absorb the server-side report of a client that refused the certificate.
-
-    The simulator's TLS server learns that the client reset the handshake and
-    asyncio reports it through the loop's exception handler, which the test
-    harness treats as a failure. Only that one report is absorbed.
-    """
-    loop = hass.loop
-    original = loop.get_exception_handler()
-    absorbed: list[str] = []
-
-    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        message = str(context.get("message", ""))
-        if message.startswith("Error on transport creation for incoming connection"):
-            absorbed.append(message)
-            return
-        if original is not None:
-            original(loop, context)
-        else:
-            loop.default_exception_handler(context)
-
-    loop.set_exception_handler(handler)
-    try:
-        yield absorbed
-        # The server hears of the last reset a few loop turns after the client
-        # gave up (loopback: no real waiting; the clock is frozen anyway).
-        for _ in range(500):
-            await asyncio.sleep(0)
-    finally:
-        loop.set_exception_handler(original)

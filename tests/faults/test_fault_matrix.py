@@ -25,13 +25,9 @@ from custom_components.bas_ip.const import DOMAIN, ISSUE_DEVICE_MISMATCH
 from simulator import Fault, Profile, self_signed_context
 from tests.conftest import SimulatorFactory
 from tests.const import NEW_PASSWORD
+from tests.tls import tolerate_refused_tls_handshakes
 
-from .conftest import (
-    FaultHarness,
-    entry_data,
-    ha_clock,
-    tolerate_refused_tls_handshakes,
-)
+from .conftest import FaultHarness, entry_data, ha_clock
 
 PATH_SETTINGS: Final = "/api/v1/device/sip/settings"
 PATH_STATUS: Final = "/api/v1/sip/status"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Generator
-from contextlib import asynccontextmanager
+from collections.abc import Generator
 from datetime import timedelta
 import json
 from typing import Any
@@ -98,42 +96,6 @@ def enable_all_entities() -> Generator[None]:
         new_callable=PropertyMock,
     ):
         yield
-
-
-@asynccontextmanager
-async def tolerate_refused_tls_handshakes(hass: HomeAssistant) -> AsyncIterator[list[str]]:
-    """Let the simulator's server see clients that refuse its certificate.
-
-    A client that rejects a self-signed certificate resets the connection
-    mid-handshake; asyncio reports that on the server side through the loop's
-    exception handler, which the test harness turns into a failure. Only that
-    report is absorbed (and recorded); everything else still fails the test.
-    """
-    loop = hass.loop
-    original = loop.get_exception_handler()
-    absorbed: list[str] = []
-
-    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        message = str(context.get("message", ""))
-        if message.startswith("Error on transport creation for incoming connection"):
-            absorbed.append(message)
-            return
-        if original is not None:
-            original(loop, context)
-        else:  # pragma: no cover - the harness always installs one
-            loop.default_exception_handler(context)
-
-    loop.set_exception_handler(handler)
-    try:
-        yield absorbed
-        # The server learns of the reset a few loop turns after the client
-        # gave up; wait (boundedly) for that report before restoring.
-        for _ in range(500):
-            if absorbed:
-                break
-            await asyncio.sleep(0.01)
-    finally:
-        loop.set_exception_handler(original)
 
 
 # One polling interval (30 s) plus a margin: the coordinator arms its timer at

@@ -21,8 +21,9 @@ from custom_components.bas_ip.const import CONF_SCAN_INTERVAL, DOMAIN
 from simulator import DeviceSimulator, Fault, Profile, self_signed_context
 from tests.conftest import SimulatorFactory
 from tests.const import FACTORY_PASSWORD, NEW_PASSWORD, PASSWORD, USERNAME, WRONG_PASSWORD
+from tests.tls import tolerate_refused_tls_handshakes
 
-from .conftest import POLL, advance, entry_data, ha_clock, tolerate_refused_tls_handshakes
+from .conftest import POLL, advance, entry_data, ha_clock
 
 SETTINGS_PATH = "/api/v1/device/sip/settings"
 

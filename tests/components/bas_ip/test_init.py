@@ -12,8 +12,9 @@ from custom_components.bas_ip.const import DOMAIN
 from simulator import DeviceSimulator, Fault, Profile, self_signed_context
 from tests.conftest import SimulatorFactory
 from tests.const import FACTORY_PASSWORD, WRONG_PASSWORD
+from tests.tls import tolerate_refused_tls_handshakes
 
-from .conftest import entry_data, state_of, tolerate_refused_tls_handshakes
+from .conftest import entry_data, state_of
 
 
 async def test_setup_and_unload(
