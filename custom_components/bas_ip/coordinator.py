@@ -46,6 +46,21 @@ class BasIpData:
     """``None`` when the device has no SIP status endpoint."""
 
 
+# How each client error reaches Home Assistant: its translation key and
+# whether it needs the user (reauth), cannot work as configured (permanent) or
+# may pass by itself (transient). The first matching class wins.
+_AUTH, _PERMANENT, _TRANSIENT = "auth", "permanent", "transient"
+_ERROR_TRANSLATIONS: tuple[tuple[type[BasIpError], str, str], ...] = (
+    (BasIpDeviceMismatchError, "device_mismatch", _PERMANENT),
+    (BasIpAuthenticationError, "invalid_auth", _AUTH),
+    (BasIpPermissionError, "permission_denied", _PERMANENT),
+    (BasIpUnsupportedDeviceError, "unsupported_device", _PERMANENT),
+    (BasIpCertificateError, "invalid_certificate", _TRANSIENT),
+    (BasIpConnectionError, "cannot_connect", _TRANSIENT),
+    (BasIpResponseError, "invalid_response", _TRANSIENT),
+)
+
+
 def translate_error(
     err: BasIpError,
     entry: ConfigEntry,
@@ -64,54 +79,22 @@ def translate_error(
     """
     placeholders = {"host": entry.data[CONF_HOST]}
     if isinstance(err, BasIpDeviceMismatchError):
-        return permanent(
-            translation_domain=DOMAIN,
-            translation_key="device_mismatch",
-            translation_placeholders={
-                **placeholders,
-                "expected_serial": err.expected_serial,
-                "actual_serial": err.actual_serial,
-            },
-        )
-    if isinstance(err, BasIpAuthenticationError):
-        return ConfigEntryAuthFailed(
-            translation_domain=DOMAIN,
-            translation_key="invalid_auth",
-            translation_placeholders=placeholders,
-        )
-    if isinstance(err, BasIpPermissionError):
-        return permanent(
-            translation_domain=DOMAIN,
-            translation_key="permission_denied",
-            translation_placeholders=placeholders,
-        )
-    if isinstance(err, BasIpUnsupportedDeviceError):
-        return permanent(
-            translation_domain=DOMAIN,
-            translation_key="unsupported_device",
-            translation_placeholders=placeholders,
-        )
-    if isinstance(err, BasIpCertificateError):
-        return transient(
-            translation_domain=DOMAIN,
-            translation_key="invalid_certificate",
-            translation_placeholders=placeholders,
-        )
-    if isinstance(err, BasIpConnectionError):
-        return transient(
-            translation_domain=DOMAIN,
-            translation_key="cannot_connect",
-            translation_placeholders=placeholders,
-        )
-    if isinstance(err, BasIpResponseError):
-        return transient(
-            translation_domain=DOMAIN,
-            translation_key="invalid_response",
-            translation_placeholders=placeholders,
-        )
-    return transient(
+        placeholders |= {
+            "expected_serial": err.expected_serial,
+            "actual_serial": err.actual_serial,
+        }
+    key, kind = next(
+        ((key, kind) for cls, key, kind in _ERROR_TRANSLATIONS if isinstance(err, cls)),
+        ("update_failed", _TRANSIENT),
+    )
+    raised: type[HomeAssistantError] = {
+        _AUTH: ConfigEntryAuthFailed,
+        _PERMANENT: permanent,
+        _TRANSIENT: transient,
+    }[kind]
+    return raised(
         translation_domain=DOMAIN,
-        translation_key="update_failed",
+        translation_key=key,
         translation_placeholders=placeholders,
     )
 

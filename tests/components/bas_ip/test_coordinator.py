@@ -9,7 +9,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import UpdateFailed
 import pytest
@@ -17,10 +17,13 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.bas_ip.client import (
     BasIpAuthenticationError,
+    BasIpCertificateError,
     BasIpConnectionError,
     BasIpDeviceMismatchError,
     BasIpError,
+    BasIpPermissionError,
     BasIpResponseError,
+    BasIpUnsupportedDeviceError,
 )
 from custom_components.bas_ip.const import CONF_SCAN_INTERVAL, DOMAIN
 from custom_components.bas_ip.coordinator import _most_important, translate_error
@@ -299,6 +302,38 @@ def test_unclassified_client_error_is_transient(
     assert type(error) is expected
     assert error.translation_key == "update_failed"
     assert error.translation_placeholders == {"host": mock_config_entry.data["host"]}
+
+
+@pytest.mark.parametrize(
+    ("error", "running", "at_setup", "key"),
+    [
+        (
+            BasIpAuthenticationError("x"),
+            ConfigEntryAuthFailed,
+            ConfigEntryAuthFailed,
+            "invalid_auth",
+        ),
+        (BasIpPermissionError("x"), UpdateFailed, ConfigEntryError, "permission_denied"),
+        (BasIpUnsupportedDeviceError("x"), UpdateFailed, ConfigEntryError, "unsupported_device"),
+        (BasIpCertificateError("x"), UpdateFailed, ConfigEntryNotReady, "invalid_certificate"),
+        (BasIpConnectionError("x"), UpdateFailed, ConfigEntryNotReady, "cannot_connect"),
+        (BasIpResponseError("x"), UpdateFailed, ConfigEntryNotReady, "invalid_response"),
+        (BasIpDeviceMismatchError("a", "b"), UpdateFailed, ConfigEntryError, "device_mismatch"),
+    ],
+)
+def test_client_errors_map_to_translated_exceptions(
+    mock_config_entry: MockConfigEntry,
+    error: BasIpError,
+    running: type[Exception],
+    at_setup: type[Exception],
+    key: str,
+) -> None:
+    """Each client error becomes the Home Assistant exception that says what to do."""
+    while_running = translate_error(error, mock_config_entry, permanent=UpdateFailed)
+    during_setup = translate_error(error, mock_config_entry, transient=ConfigEntryNotReady)
+    assert (type(while_running), type(during_setup)) == (running, at_setup)
+    assert while_running.translation_key == during_setup.translation_key == key
+    assert while_running.translation_domain == DOMAIN
 
 
 async def test_same_interval_in_options_changes_nothing(
