@@ -164,6 +164,12 @@ class BasIpConfigFlow(ConfigFlow, domain=DOMAIN):
                 info, errors = await self._async_try_connect(data, expected_serial=entry.unique_id)
             except BasIpDeviceMismatchError:
                 return self.async_abort(reason="different_device")
+            # This form only has the password field; an error meant for a
+            # field it lacks would not be shown at all.
+            errors = {
+                (field if field == CONF_PASSWORD else "base"): error
+                for field, error in errors.items()
+            }
             if info is not None:
                 await self.async_set_unique_id(info.serial_number)
                 self._abort_if_unique_id_mismatch(reason="different_device")

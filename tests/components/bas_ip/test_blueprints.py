@@ -128,3 +128,64 @@ async def test_settings_changed_notification(
 @pytest.fixture(autouse=True)
 def _keep_entry(mock_config_entry: MockConfigEntry) -> None:
     """Every test here uses the simulated device's entry."""
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_settings_changed_during_outage_notifies_once(
+    hass: HomeAssistant,
+    tmp_path: Path,
+    simulator: DeviceSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A change made while the device was unreachable is notified when it is back."""
+    calls = await use_blueprint(
+        hass,
+        tmp_path,
+        "sip_settings_changed.yaml",
+        {"settings_event": "event.bas_ip_aq_07l_sip_settings"},
+    )
+    simulator.update_sip_settings(user="202")
+    await advance(hass, freezer, POLL)
+    assert len(calls) == 1
+
+    simulator.set_fault("drop_connection")
+    await advance(hass, freezer, POLL)
+    simulator.update_sip_settings(user="303")
+    simulator.clear_faults()
+    await advance(hass, freezer, POLL)
+    assert len(calls) == 2
+    assert "user: 202 → 303" in calls[1].data["message"]
+
+    # Another outage without a change: the last event is restored, not re-sent.
+    simulator.set_fault("drop_connection")
+    await advance(hass, freezer, POLL)
+    simulator.clear_faults()
+    await advance(hass, freezer, POLL)
+    assert len(calls) == 2
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_registration_dip_shorter_than_lost_for_is_silent(
+    hass: HomeAssistant,
+    tmp_path: Path,
+    simulator: DeviceSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """No "restored" message for a loss that never lasted long enough to be reported."""
+    calls = await use_blueprint(
+        hass,
+        tmp_path,
+        "sip_registration_alert.yaml",
+        {
+            "registered_sensor": "binary_sensor.bas_ip_aq_07l_sip_registered",
+            "lost_for": {"minutes": 2},
+        },
+    )
+    simulator.set_registration_ok(False)
+    await advance(hass, freezer, POLL)
+    assert state_of(hass, "binary_sensor.bas_ip_aq_07l_sip_registered").state == "off"
+    simulator.set_registration_ok(True)
+    await advance(hass, freezer, POLL)
+    assert state_of(hass, "binary_sensor.bas_ip_aq_07l_sip_registered").state == "on"
+    await advance(hass, freezer, 180)
+    assert calls == []

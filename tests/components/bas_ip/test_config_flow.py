@@ -239,6 +239,48 @@ async def test_reauth_flow(
     assert init_integration.state is ConfigEntryState.LOADED
 
 
+@pytest.mark.parametrize(
+    ("break_device", "error"),
+    [
+        (_stop, "cannot_connect"),
+        (_permission_denied, "permission_denied"),
+        (_garbage, "invalid_response"),
+    ],
+)
+async def test_reauth_flow_error_then_recovery(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator_factory: SimulatorFactory,
+    break_device: Callable[[DeviceSimulator], Awaitable[None]],
+    error: str,
+) -> None:
+    """Errors of fields the reauth form lacks are shown on the form; a retry succeeds."""
+    broken = await simulator_factory(serial=init_integration.unique_id, clock=ha_clock)
+    await break_device(broken)
+    hass.config_entries.async_update_entry(
+        init_integration, data=entry_data(broken, password=NEW_PASSWORD)
+    )
+    result = await init_integration.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: PASSWORD}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reauth_confirm"
+    assert result["errors"] == {"base": error}
+
+    working = await simulator_factory(serial=init_integration.unique_id, clock=ha_clock)
+    hass.config_entries.async_update_entry(
+        init_integration, data=entry_data(working, password=NEW_PASSWORD)
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: PASSWORD}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert init_integration.data == entry_data(working)
+    await hass.async_block_till_done()
+
+
 async def test_reauth_flow_other_device(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: DeviceSimulator
 ) -> None:
