@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from homeassistant.const import CONF_HOST, Platform
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 
 from .client import BasIpDeviceMismatchError, BasIpError
-from .const import DOMAIN
 from .coordinator import BasIpConfigEntry, BasIpCoordinator, translate_error
 from .helpers import create_client
 from .issues import (
@@ -27,17 +26,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: BasIpConfigEntry) -> boo
     except BasIpError as err:
         if isinstance(err, BasIpDeviceMismatchError):
             async_create_device_mismatch_issue(hass, entry, err)
-            # Retried like an unreachable device: only the unauthenticated
-            # info endpoint is read until the expected device answers again.
-            raise ConfigEntryNotReady(
-                translation_domain=DOMAIN,
-                translation_key="device_mismatch",
-                translation_placeholders={
-                    "host": entry.data[CONF_HOST],
-                    "expected_serial": err.expected_serial,
-                    "actual_serial": err.actual_serial,
-                },
-            ) from err
         raise translate_error(err, entry, transient=ConfigEntryNotReady) from err
 
     coordinator = BasIpCoordinator(hass, entry, client, device_info)

@@ -51,7 +51,9 @@ class BasIpData:
 # may pass by itself (transient). The first matching class wins.
 _AUTH, _PERMANENT, _TRANSIENT = "auth", "permanent", "transient"
 _ERROR_TRANSLATIONS: tuple[tuple[type[BasIpError], str, str], ...] = (
-    (BasIpDeviceMismatchError, "device_mismatch", _PERMANENT),
+    # Retried like an unreachable device (with a repair issue): only the
+    # unauthenticated info endpoint is read until the expected device is back.
+    (BasIpDeviceMismatchError, "device_mismatch", _TRANSIENT),
     (BasIpAuthenticationError, "invalid_auth", _AUTH),
     (BasIpPermissionError, "permission_denied", _PERMANENT),
     (BasIpUnsupportedDeviceError, "unsupported_device", _PERMANENT),
@@ -71,7 +73,7 @@ def translate_error(
     """Map a client error to the Home Assistant exception that says what to do.
 
     Authentication → reauthentication. A device that cannot work as configured
-    (another device at the address, no permission, no API v1) → ``permanent``
+    (no permission, no API v1) → ``permanent``
     (``ConfigEntryError`` during set-up; ``UpdateFailed`` once running, so that
     polling goes on and recovers by itself if the cause goes away). Anything
     that may pass by itself → ``transient`` (``UpdateFailed`` while polling,

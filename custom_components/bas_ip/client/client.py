@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ipaddress
 import json
 import logging
 import socket
@@ -86,6 +87,10 @@ class BasIpClient:
         self._token: str | None = None
         self._login_lock = asyncio.Lock()
         self._auth_failed = False
+        # Bumped by set_credentials: the outcome of a login that was already
+        # in flight then belongs to the old credentials and must not latch
+        # (or be shared as) a failure of the new ones.
+        self._credentials_generation = 0
         # Outcome of the latest login, shared with callers that waited for it.
         self._login_attempts = 0
         self._last_login_error: BasIpError | None = None
@@ -105,8 +110,10 @@ class BasIpClient:
         """Replace the credentials and allow logins again."""
         self._username = username
         self._password_md5 = _md5_hex(password)
+        self._credentials_generation += 1
         self._token = None
         self._auth_failed = False
+        self._last_login_error = None
 
     # --- public calls ------------------------------------------------------
 
@@ -174,13 +181,17 @@ class BasIpClient:
         except BasIpAuthenticationError:
             pass
         # The token expired (or was revoked): one fresh login, one retry.
+        generation = self._credentials_generation
         fresh = await self._shared_login(stale=token, attempts_seen=attempts_seen)
         try:
             return await self._request(path, token=fresh)
         except BasIpAuthenticationError:
-            # 401 right after a fresh login: the credentials no longer work.
-            self._token = None
-            self._auth_failed = True
+            # 401 right after a fresh login: the credentials no longer work
+            # (unless they were replaced meanwhile).
+            if generation == self._credentials_generation:
+                if self._token == fresh:
+                    self._token = None
+                self._auth_failed = True
             raise
 
     async def _shared_login(self, *, stale: str | None, attempts_seen: int) -> str:
@@ -201,10 +212,12 @@ class BasIpClient:
     async def _login_locked(self) -> str:
         self._login_attempts += 1
         self._last_login_error = None
+        generation = self._credentials_generation
         try:
             return await self._attempt_login()
         except BasIpError as err:
-            self._last_login_error = err
+            if generation == self._credentials_generation:
+                self._last_login_error = err
             raise
 
     async def _attempt_login(self) -> str:
@@ -213,6 +226,7 @@ class BasIpClient:
                 "Credentials were rejected; not logging in again until they change"
             )
         self._token = None
+        generation = self._credentials_generation
         if self.expected_serial is not None:
             info = await self._get_info()
             if info.serial_number != self.expected_serial:
@@ -225,10 +239,12 @@ class BasIpClient:
                 params={"username": self._username, "password": self._password_md5},
             )
         except BasIpAuthenticationError:
-            self._auth_failed = True
+            if generation == self._credentials_generation:
+                self._auth_failed = True
             raise
         token, _ = parse_login(data)
-        self._token = token
+        if generation == self._credentials_generation:
+            self._token = token
         return token
 
     async def _request(
@@ -242,6 +258,7 @@ class BasIpClient:
         headers = {"Accept": "application/json"}
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
+        error: BasIpError | None = None
         try:
             async with self._session.get(
                 url,
@@ -254,19 +271,24 @@ class BasIpClient:
                 status = response.status
                 body = await response.read()
         except TimeoutError:
-            raise BasIpConnectionError(f"Timed out talking to {self._base_url}") from None
+            error = BasIpConnectionError(f"Timed out talking to {self._base_url}")
         except aiohttp.ClientConnectorCertificateError:
-            raise BasIpCertificateError(
+            error = BasIpCertificateError(
                 f"HTTPS certificate of {self._base_url} failed verification"
-            ) from None
+            )
         except aiohttp.ClientSSLError as err:
-            raise BasIpConnectionError(
+            error = BasIpConnectionError(
                 f"TLS failure talking to {self._base_url}: {type(err).__name__}"
-            ) from None
+            )
         except (aiohttp.ClientError, OSError, socket.gaierror) as err:
-            raise BasIpConnectionError(
+            error = BasIpConnectionError(
                 f"Cannot connect to {self._base_url}: {type(err).__name__}"
-            ) from None
+            )
+        if error is not None:
+            # Raised outside the handler: aiohttp's error text can hold the
+            # request URL, and a login's URL carries the password hash, so the
+            # aiohttp error must not survive as this error's __context__.
+            raise error
         # The URL of a login carries the password hash: log the path only.
         _LOGGER.debug("GET %s%s -> %s (%d bytes)", self._base_url, path, status, len(body))
         if 200 <= status < 300:
@@ -281,21 +303,41 @@ def _base_url(host: str, use_https: bool) -> URL:
             host = host[len(scheme) :]
     # Strip the slash after the scheme is gone, so "http://" alone stays empty.
     host = host.rstrip("/")
+    if _is_ipv6_address(host):
+        # A bare IPv6 literal: its colons would otherwise read as a port.
+        host = f"[{host}]"
     try:
         url = URL(f"{'https' if use_https else 'http'}://{host}")
-    except ValueError as err:
+        # yarl decodes and the resolver encodes names lazily, raising
+        # UnicodeError (bad punycode, empty or over-long labels) only when a
+        # request is made: check both now.
+        if url.raw_host:
+            url.raw_host.encode("idna")
+            _ = url.host
+    except ValueError as err:  # UnicodeError included
         raise BasIpConnectionError("Invalid device address") from err
-    # yarl accepts whitespace and fragments in a host; no device address has them.
+    # yarl accepts whitespace, control characters and fragments in a host; no
+    # device address has them.
     if (
-        not url.host
+        not url.raw_host
         or url.path not in ("", "/")
         or url.user
         or url.query_string
         or url.fragment
-        or any(char.isspace() for char in host)
+        or any(char.isspace() or not char.isprintable() for char in host)
     ):
         raise BasIpConnectionError("Invalid device address")
     return url.with_path("")
+
+
+def _is_ipv6_address(host: str) -> bool:
+    if host.count(":") < 2:
+        return False
+    try:
+        ipaddress.IPv6Address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _md5_hex(password: str) -> str:

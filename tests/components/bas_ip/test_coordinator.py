@@ -318,7 +318,7 @@ def test_unclassified_client_error_is_transient(
         (BasIpCertificateError("x"), UpdateFailed, ConfigEntryNotReady, "invalid_certificate"),
         (BasIpConnectionError("x"), UpdateFailed, ConfigEntryNotReady, "cannot_connect"),
         (BasIpResponseError("x"), UpdateFailed, ConfigEntryNotReady, "invalid_response"),
-        (BasIpDeviceMismatchError("a", "b"), UpdateFailed, ConfigEntryError, "device_mismatch"),
+        (BasIpDeviceMismatchError("a", "b"), UpdateFailed, ConfigEntryNotReady, "device_mismatch"),
     ],
 )
 def test_client_errors_map_to_translated_exceptions(
