@@ -647,7 +647,9 @@ async def _control_value[T](request: web.BaseRequest, key: str, kind: type[T]) -
     data, problem = await _read_json(request)
     value = data.get(key) if problem is None and isinstance(data, dict) else None
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
+        # A JSON integer too large for a float is out of range for every
+        # caller: infinite, rather than an OverflowError and an HTTP 500.
+        value = float(value) if abs(value) < 2**1023 else math.inf
     if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
         return _control_error(f"body must be a JSON object with {key!r} ({kind.__name__})")
     return value

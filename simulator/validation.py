@@ -23,12 +23,14 @@ PORT_MIN: Final = 1
 PORT_MAX: Final = 65535
 TRANSPORTS: Final = ("udp", "tcp", "tls")
 
+# ``\Z``, not ``$``: ``$`` also matches before a trailing newline, which
+# would let "host\n" pass as a host.
 _DNS_NAME = re.compile(
-    r"^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$"
+    r"^(?=.{1,253}\.?\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?\Z"
 )
-_DOTTED_DIGITS = re.compile(r"^[0-9.]+$")
-_SIP_URI = re.compile(r"^(?:sips?:)?(?P<host>[^:]+)(?::(?P<port>[0-9]{1,5}))?$", re.IGNORECASE)
+_DOTTED_DIGITS = re.compile(r"^[0-9.]+\Z")
+_SIP_URI = re.compile(r"^(?:sips?:)?(?P<host>[^:]+)(?::(?P<port>[0-9]{1,5}))?\Z", re.IGNORECASE)
 
 HOST_REASON: Final = "must be an IPv4 address or DNS name"
 
@@ -80,6 +82,11 @@ def _check_text(value: Any) -> str | None:
     if len(value) > SIP_TEXT_MAX_LENGTH:
         return f"must be at most {SIP_TEXT_MAX_LENGTH} characters"
     return None
+
+
+def _check_string(value: Any) -> str | None:
+    # The docs give ``user_id`` no constraint beyond being a string.
+    return None if isinstance(value, str) else "must be a string"
 
 
 def _check_optional_sip_address(value: Any) -> str | None:
@@ -145,7 +152,7 @@ _CHECKS: Final = {
     "realm": _check_host,
     "user": _check_text,
     "password": _check_text,
-    "user_id": _check_text,
+    "user_id": _check_string,
     "registration_interval": _check_interval,
     "h264": _check_h264,
     "transport": _check_transport,

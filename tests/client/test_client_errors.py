@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 import pytest
 
 from custom_components.bas_ip.client import (
@@ -25,7 +26,7 @@ from custom_components.bas_ip.client.client import (
 )
 from simulator import DeviceSimulator, Fault, Profile, self_signed_context
 from tests.conftest import SimulatorFactory
-from tests.const import NEW_PASSWORD, PASSWORD, USERNAME, WRONG_PASSWORD
+from tests.const import NEW_PASSWORD, PASSWORD, USERNAME, WRONG_PASSWORD, md5_hex
 
 from .conftest import SHORT_TIMEOUT, ClientFactory
 
@@ -317,9 +318,9 @@ async def test_401_right_after_fresh_login_stops_logins(
     client = make_client(device)
     with pytest.raises(BasIpAuthenticationError):
         await client.get_sip_status()
-    # One login, one 401, one re-login, one 401 — then the client gives up.
-    assert device.logins == 2
-    assert device.requests[STATUS] == 2
+    # One login, one 401 on its brand-new token — then the client gives up.
+    assert device.logins == 1
+    assert device.requests[STATUS] == 1
     device.reset_counters()
     calls = (client.get_sip_status, client.get_sip_settings, client.get_mac_address, client.login)
     for call in calls:
@@ -332,6 +333,22 @@ async def test_401_right_after_fresh_login_stops_logins(
     client.set_credentials(USERNAME, PASSWORD)
     assert (await client.get_sip_status()).registered
     assert device.logins == 1
+
+
+@pytest.mark.parametrize("profile", V1_PROFILES)
+async def test_concurrent_calls_on_a_rejected_fresh_token(
+    simulator_factory: SimulatorFactory, make_client: ClientFactory, profile: Profile
+) -> None:
+    """Many callers sharing a brand-new token the device rejects: one login in all."""
+    device = await simulator_factory(profile, token_lifetime=0)
+    client = make_client(device)
+    calls = [client.get_sip_status, client.get_sip_settings, client.get_sip_enabled] * 5
+    results = await asyncio.gather(*(call() for call in calls), return_exceptions=True)
+    assert all(isinstance(result, BasIpAuthenticationError) for result in results)
+    assert device.requests[LOGIN] == device.logins == 1
+    with pytest.raises(BasIpAuthenticationError, match="not logging in again"):
+        await client.get_sip_status()
+    assert device.requests[LOGIN] == 1
 
 
 @pytest.mark.parametrize("profile", V1_PROFILES)
@@ -351,6 +368,55 @@ async def test_wrong_password_then_set_credentials(
     client.set_credentials(USERNAME, PASSWORD)
     await client.get_sip_settings()
     assert (device.logins, device.login_failures) == (1, 1)
+
+
+async def _login_reached_device(device: DeviceSimulator) -> None:
+    """Yield until the device has received a login request (it then waits ``delay``)."""
+    for _ in range(100_000):
+        if device.requests[LOGIN]:
+            return
+        await asyncio.sleep(0)
+    pytest.fail("the login never reached the device")
+
+
+@pytest.mark.parametrize("profile", V1_PROFILES)
+async def test_new_credentials_during_a_rejected_login(
+    simulator_factory: SimulatorFactory, make_client: ClientFactory, profile: Profile
+) -> None:
+    """A login with the old password that fails after set_credentials blocks nothing."""
+    device = await simulator_factory(profile)
+    client = make_client(device, password=WRONG_PASSWORD)
+    device.delay = 0.2
+    in_flight = asyncio.create_task(client.get_sip_status())
+    await _login_reached_device(device)
+    client.set_credentials(USERNAME, PASSWORD)
+    with pytest.raises(BasIpAuthenticationError):
+        await in_flight
+    device.delay = 0.0
+    # The old password's rejection does not latch against the new one.
+    assert (await client.get_sip_status()).registered
+    assert (device.login_failures, device.logins) == (1, 1)
+
+
+@pytest.mark.parametrize("profile", V1_PROFILES)
+async def test_new_credentials_during_a_successful_login(
+    simulator_factory: SimulatorFactory, make_client: ClientFactory, profile: Profile
+) -> None:
+    """A token won with the old credentials is not kept once they were replaced."""
+    device = await simulator_factory(profile)
+    client = make_client(device)
+    device.delay = 0.2
+    in_flight = asyncio.create_task(client.login())
+    await _login_reached_device(device)
+    client.set_credentials(USERNAME, NEW_PASSWORD)
+    await in_flight
+    device.delay = 0.0
+    device.set_password(NEW_PASSWORD)
+    device.reset_counters()
+    assert (await client.get_sip_status()).registered
+    # The new credentials were used at once, not the old token first.
+    assert device.requests[LOGIN] == device.logins == 1
+    assert device.requests[STATUS] == 1
 
 
 @pytest.mark.parametrize("profile", V1_PROFILES)
@@ -557,12 +623,64 @@ async def test_localhost_name(
         "intercom door",
         "192.0.2.1:99999",
         "192.0.2.1:port",
+        # Names the resolver cannot IDNA-encode or yarl cannot decode: these
+        # used to escape as UnicodeError at construction or on the first call.
+        "xn--zz",
+        "..",
+        "door..example",
+        "a" * 64,
+        "intercom\x00door",
+        "intercom\x7fdoor",
+        "[fe80::1",
     ],
 )
 def test_invalid_host(make_client: ClientFactory, host: str) -> None:
     """Unusable addresses are refused at construction, without any request."""
     with pytest.raises(BasIpConnectionError, match="Invalid device address"):
         make_client(host)
+
+
+@pytest.mark.parametrize(
+    ("host", "base_url"),
+    [
+        ("::1", "http://[::1]"),
+        ("fe80::1", "http://[fe80::1]"),
+        ("[fe80::1]:8080", "http://[fe80::1]:8080"),
+        ("http://[2001:db8::5]/", "http://[2001:db8::5]"),
+        ("ü.example", "http://xn--tda.example"),
+    ],
+)
+def test_ipv6_and_idna_hosts(make_client: ClientFactory, host: str, base_url: str) -> None:
+    """A bare IPv6 literal is bracketed, not misread as host:port; IDN names are encoded."""
+    assert make_client(host).base_url == base_url
+
+
+async def test_aiohttp_error_text_is_not_chained(
+    session: aiohttp.ClientSession, make_client: ClientFactory
+) -> None:
+    """aiohttp's error for a malformed answer names the login URL, hash included.
+
+    It must not survive as the client error's cause or context, where a
+    traceback renderer or error reporter could show it.
+    """
+
+    async def malformed_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n{}")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(malformed_http, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        with pytest.raises(BasIpConnectionError) as err:
+            await make_client(f"127.0.0.1:{port}").login()
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert err.value.__cause__ is None
+    assert err.value.__context__ is None
+    assert md5_hex(PASSWORD) not in str(err.value)
 
 
 # --- error bodies, unit level ------------------------------------------------------------

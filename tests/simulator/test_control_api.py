@@ -154,6 +154,7 @@ async def test_delay_expire_password_serial(
         ("delay", {"seconds": -1}),
         ("delay", {"seconds": "1"}),
         ("delay", {"seconds": True}),
+        ("delay", {"seconds": 10**400}),
         ("password", {"password": 123456}),
         ("serial", {"serial": ""}),
         ("serial", ["x"]),

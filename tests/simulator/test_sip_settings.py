@@ -42,6 +42,15 @@ INVALID_CHANGES: list[tuple[dict[str, Any], str, str]] = [
     ({"proxy": "sip:sip.example.com:70000"}, "proxy", "must be an IPv4 address or DNS name"),
     ({"proxy": "sip:sip.example.com:"}, "proxy", "must be an IPv4 address or DNS name"),
     ({"proxy": 5060}, "proxy", "must be a string"),
+    # A trailing newline must not slip through a "$"-anchored pattern.
+    ({"realm": "sip.example.com\n"}, "realm", "must be an IPv4 address or DNS name"),
+    ({"realm": "10.0.0.1\n"}, "realm", "must be an IPv4 address or DNS name"),
+    ({"proxy": "sip:pbx.example.com:5060\n"}, "proxy", "must be an IPv4 address or DNS name"),
+    (
+        {"stun": {"ip": "stun.example.com\n", "port": 3478}},
+        "stun.ip",
+        "must be an IPv4 address or DNS name",
+    ),
     ({"stun": "stun.example.com"}, "stun", "must be an object"),
     ({"stun": {"port": 3478}}, "stun.ip", "is required"),
     ({"stun": {"ip": "stun.example.com"}}, "stun.port", "is required"),
@@ -161,6 +170,37 @@ async def test_post_body_must_be_json_object(
     status, body = await call(http, device, PATH, token=token, method="POST", data=raw)
     assert status == 400
     assert data_of(Profile.CAMDROID_MONITOR, body) == {"body": reason}
+
+
+@pytest.mark.parametrize(
+    ("change", "accepted"),
+    [
+        ({"user_id": ""}, True),
+        ({"user_id": "u" * 40}, True),
+        ({"user_id": 7}, False),
+        ({"outbound": ""}, True),
+        ({"outbound": "sip:outbound.example.com:5060"}, True),
+        ({"outbound": "outbound.example.com\n"}, False),
+    ],
+)
+async def test_panel_fields(
+    simulator_factory: SimulatorFactory,
+    http: aiohttp.ClientSession,
+    change: dict[str, Any],
+    accepted: bool,
+) -> None:
+    """``user_id`` is any string (the docs constrain only user and password)."""
+    device = await simulator_factory(Profile.CAMDROID_PANEL)
+    token = await login(http, device)
+    before = device.sip_settings
+    status, body = await call(http, device, PATH, token=token, method="POST", json_body=change)
+    if accepted:
+        assert status == 200
+        assert device.sip_settings == {**before, **change}
+    else:
+        assert status == 400
+        assert set(data_of(Profile.CAMDROID_PANEL, body)) == set(change)
+        assert device.sip_settings == before
 
 
 async def test_android_mask_keeps_password(

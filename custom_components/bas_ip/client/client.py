@@ -175,24 +175,35 @@ class BasIpClient:
     async def _authorized_get(self, path: str) -> Any:
         # Logins that start after this point may answer for this call too.
         attempts_seen = self._login_attempts
-        token = self._token or await self._shared_login(stale=None, attempts_seen=attempts_seen)
+        generation = self._credentials_generation
+        token = self._token
+        logged_in = token is None
+        if token is None:
+            token = await self._shared_login(stale=None, attempts_seen=attempts_seen)
         try:
             return await self._request(path, token=token)
         except BasIpAuthenticationError:
-            pass
+            if logged_in:
+                # 401 on a token the login just gave: the credentials do not work.
+                self._credentials_rejected(token, generation)
+                raise
         # The token expired (or was revoked): one fresh login, one retry.
         generation = self._credentials_generation
         fresh = await self._shared_login(stale=token, attempts_seen=attempts_seen)
         try:
             return await self._request(path, token=fresh)
         except BasIpAuthenticationError:
-            # 401 right after a fresh login: the credentials no longer work
-            # (unless they were replaced meanwhile).
-            if generation == self._credentials_generation:
-                if self._token == fresh:
-                    self._token = None
-                self._auth_failed = True
+            # 401 right after a fresh login: the credentials no longer work.
+            self._credentials_rejected(fresh, generation)
             raise
+
+    def _credentials_rejected(self, token: str, generation: int) -> None:
+        """Stop logging in, unless the credentials were replaced meanwhile."""
+        if generation != self._credentials_generation:
+            return
+        if self._token == token:
+            self._token = None
+        self._auth_failed = True
 
     async def _shared_login(self, *, stale: str | None, attempts_seen: int) -> str:
         """Log in once for every caller that needs a (new) token right now.
