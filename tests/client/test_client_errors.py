@@ -336,6 +336,40 @@ async def test_401_right_after_fresh_login_stops_logins(
 
 
 @pytest.mark.parametrize("profile", V1_PROFILES)
+async def test_401_after_renewing_an_expired_token_stops_logins(
+    simulator_factory: SimulatorFactory, make_client: ClientFactory, profile: Profile
+) -> None:
+    """Held token expires, the one fresh login's token is refused too: authentication error."""
+    device = await simulator_factory(profile)
+    client = make_client(device)
+    assert (await client.get_sip_status()).registered
+    device.expire_tokens()
+    device.token_lifetime = 0  # and every new token is refused at once
+    device.reset_counters()
+    with pytest.raises(BasIpAuthenticationError):
+        await client.get_sip_status()
+    assert device.logins == 1
+    assert device.requests[STATUS] == 2
+    with pytest.raises(BasIpAuthenticationError, match="not logging in again"):
+        await client.get_sip_settings()
+    assert device.requests[LOGIN] == 1
+
+
+async def test_refusal_for_replaced_credentials_is_ignored(
+    simulator_factory: SimulatorFactory, make_client: ClientFactory
+) -> None:
+    """A 401 that answered the old credentials does not block the new ones."""
+    device = await simulator_factory()
+    client = make_client(device)
+    await client.login()
+    client.set_credentials(USERNAME, NEW_PASSWORD)
+    stale_generation = client._credentials_generation - 1
+    client._credentials_rejected("an-old-token", stale_generation)
+    device.set_password(NEW_PASSWORD)
+    assert (await client.get_sip_status()).registered
+
+
+@pytest.mark.parametrize("profile", V1_PROFILES)
 async def test_concurrent_calls_on_a_rejected_fresh_token(
     simulator_factory: SimulatorFactory, make_client: ClientFactory, profile: Profile
 ) -> None:
