@@ -16,7 +16,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import SipStatus
 from .coordinator import BasIpConfigEntry, BasIpCoordinator
-from .entity import BasIpEntity
+from .entity import BasIpStatusEntity
 
 # The coordinator does all device I/O; entities only read its data.
 PARALLEL_UPDATES = 0
@@ -53,7 +53,7 @@ async def async_setup_entry(
         )
 
 
-class BasIpBinarySensor(BasIpEntity, BinarySensorEntity):
+class BasIpBinarySensor(BasIpStatusEntity, BinarySensorEntity):
     """A state of the SIP registration."""
 
     entity_description: BasIpBinarySensorDescription
@@ -63,11 +63,6 @@ class BasIpBinarySensor(BasIpEntity, BinarySensorEntity):
     ) -> None:
         """Describe the binary sensor."""
         super().__init__(coordinator, description)
-
-    @property
-    def available(self) -> bool:
-        """Unavailable while the device does not answer its status endpoint."""
-        return super().available and self.coordinator.data.status is not None
 
     @property
     def is_on(self) -> bool | None:

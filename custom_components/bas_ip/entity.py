@@ -41,3 +41,12 @@ class BasIpEntity(CoordinatorEntity[BasIpCoordinator]):
             sw_version=info.firmware_version,
             configuration_url=coordinator.client.base_url,
         )
+
+
+class BasIpStatusEntity(BasIpEntity):
+    """An entity fed by the SIP registration status endpoint."""
+
+    @property
+    def available(self) -> bool:
+        """Unavailable while the device does not answer its status endpoint."""
+        return super().available and self.coordinator.data.status is not None

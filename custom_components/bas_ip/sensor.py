@@ -17,7 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import SipRegistrationStatus, SipSettings, SipStatus, SipTransport
 from .coordinator import BasIpConfigEntry, BasIpCoordinator
-from .entity import BasIpEntity
+from .entity import BasIpEntity, BasIpStatusEntity
 
 # The coordinator does all device I/O; entities only read its data.
 PARALLEL_UPDATES = 0
@@ -155,7 +155,7 @@ class BasIpSettingsSensor(BasIpEntity, SensorEntity):
         return self.entity_description.value_fn(self.coordinator.data.settings)
 
 
-class BasIpStatusSensor(BasIpEntity, SensorEntity):
+class BasIpStatusSensor(BasIpStatusEntity, SensorEntity):
     """A value of the SIP registration status."""
 
     entity_description: BasIpStatusSensorDescription
@@ -165,11 +165,6 @@ class BasIpStatusSensor(BasIpEntity, SensorEntity):
     ) -> None:
         """Describe the sensor."""
         super().__init__(coordinator, description)
-
-    @property
-    def available(self) -> bool:
-        """Unavailable while the device does not answer its status endpoint."""
-        return super().available and self.coordinator.data.status is not None
 
     @property
     def native_value(self) -> str | datetime | None:
