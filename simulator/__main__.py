@@ -68,6 +68,8 @@ def banner(device: DeviceSimulator) -> str:
             f"  curl {insecure}-X POST -d '{{\"ok\": false}}' {url}/_simulator/registration",
             f'  curl {insecure}-X POST -d \'{{"fault": "html_500", "paths": null}}\' '
             f"{url}/_simulator/fault",
+            f'  curl {insecure}-X POST -d \'{{"number": "101"}}\' {url}/_simulator/ring',
+            f"  curl {insecure}{url}/_simulator/log",
             "Press Ctrl-C to stop.",
         ]
     )

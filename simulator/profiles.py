@@ -34,6 +34,9 @@ class ErrorStyle(StrEnum):
 # Android panels mask the SIP password with this value in GET answers; a POST
 # carrying the mask leaves the stored password unchanged (inferred).
 ANDROID_PASSWORD_MASK: Final = "WebPass"
+RTSP_MASK: Final = "******"
+RTSP_USERNAME: Final = "user"
+ANDROID_DOOR_KEYS: Final = ("door_was_opened", "door_was_closed", "door_was_not_closed_too_long")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,6 +55,30 @@ class ProfileData:
     password_mask: str | None = None
     """Sent instead of the SIP password in GET answers, if the family masks it."""
     extra_status_fields: dict[str, Any] = field(default_factory=dict)
+    lock_types: tuple[str, ...] | None = None
+    """Answer of ``/access/general/lock/type``; ``None``: the endpoint is 404."""
+    max_lock: int | None = None
+    """Highest lock number an API open accepts; ``None``: lock opens are 404."""
+    door_sensor: bool | None = None
+    """Default of the door contact; ``None``: ``/access/door/status`` is 404."""
+    door_keys: tuple[str, str, str] = (
+        "door_sensor_was_opened",
+        "door_sensor_was_closed",
+        "lock_is_opened_too_long",
+    )
+    """Log keys for door opened, closed and open too long."""
+    emergency: bool = False
+    """Whether the emergency hold-open endpoints exist."""
+    snapshot_format: str | None = None
+    """Default snapshot encoding; ``None``: ``/api/v1/photo/file`` is 404."""
+    rtsp_password: str | None = None
+    """RTSP password held; ``None``: ``/device/settings/rtsp`` is 404."""
+    rtsp_masked: bool = False
+    """Whether the RTSP GET answers ``******`` instead of the password."""
+    ring_key: str = "outgoing_call"
+    """Log key of a ring: a panel calls out, a monitor is called."""
+    missed_key: str = "outgoing_call_missed"
+    """Log key of a missed call."""
 
 
 def _info(**fields: Any) -> dict[str, Any]:
@@ -89,6 +116,9 @@ PROFILES: Final[dict[Profile, ProfileData]] = {
             "transport": "udp",
         },
         mac_address="00:1E:C0:4A:7B:01",
+        ring_key="incoming_call",
+        # A monitor is called: its missed calls are incoming ones (inferred).
+        missed_key="incoming_call_missed",
     ),
     Profile.CAMDROID_PANEL: ProfileData(
         info=_info(
@@ -111,6 +141,13 @@ PROFILES: Final[dict[Profile, ProfileData]] = {
             "user_id": "entrance-1",
         },
         mac_address="00:1E:C0:4A:7B:02",
+        lock_types=("electromagnetic", "electromechanical"),
+        # 2..8 need the SH-42 extension module; the device accepts them.
+        max_lock=8,
+        door_sensor=True,
+        emergency=True,
+        snapshot_format="jpeg",
+        rtsp_password="rtsp-Pan3l-Secret",
     ),
     Profile.ANDROID_PANEL: ProfileData(
         info=_info(
@@ -146,6 +183,12 @@ PROFILES: Final[dict[Profile, ProfileData]] = {
         reports_last_attempt=False,
         password_mask=ANDROID_PASSWORD_MASK,
         extra_status_fields={"sip_account": "2001"},
+        max_lock=1,
+        door_sensor=False,
+        door_keys=ANDROID_DOOR_KEYS,
+        snapshot_format="base64",
+        rtsp_password="rtsp-Andr0id-Secret",
+        rtsp_masked=True,
     ),
     Profile.OLD_FIRMWARE: ProfileData(
         info=_info(

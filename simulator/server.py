@@ -1,20 +1,22 @@
 """The simulated BAS-IP device: an aiohttp server speaking the device's web API.
 
-Behaviour follows docs/device-api.md. One catch-all low-level handler keeps
-each request cheap, so that a hundred devices can run in one process. The
-simulator logs method, path and status only: the login query string carries
-the password digest, and headers carry tokens.
+Behaviour follows docs/device-api.md. :class:`DeviceSimulator` composes the
+pieces, which live by subject: ``api/`` (the device endpoints), ``control``
+(the ``/_simulator/`` API), ``eventlog`` and ``clock`` (the log and the
+device clock that stamps it), ``faults`` and ``errors``. One catch-all
+low-level handler keeps each request cheap, so that a hundred devices can run
+in one process. The simulator logs method, path and status only: the login
+query string carries the password digest, and headers carry tokens.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 import copy
-from enum import StrEnum
 import hashlib
-import json
 import logging
 import math
 import ssl
@@ -25,55 +27,33 @@ import uuid
 
 from aiohttp import web
 
-from .profiles import PROFILES, ErrorStyle, Profile
-from .validation import SettingsError, validate_settings
+from . import api
+from .api.auth import bearer_token
+from .clock import DeviceClock
+from .control import CONTROL_PREFIX, handle_control
+from .errors import Errors
+from .eventlog import EventLog, history, make_item
+from .faults import DROPPED_STATUS, Fault, drop_connection, fault_response
+from .images import HTML_PAGE, SNAPSHOT_JPEG, SNAPSHOT_WEBP, huge_jpeg
+from .profiles import PROFILES, RTSP_USERNAME, Profile, ProfileData
+from .validation import validate_settings
 
 _LOGGER = logging.getLogger(__name__)
 
-PATH_INFO: Final = "/api/info"
-PATH_LOGIN: Final = "/api/v1/login"
-PATH_LOGOUT: Final = "/api/v1/logout"
-PATH_MAC: Final = "/api/v1/network/mac"
-PATH_SIP_SETTINGS: Final = "/api/v1/device/sip/settings"
-PATH_SIP_ENABLE: Final = "/api/v1/device/sip/enable"
-PATH_SIP_STATUS: Final = "/api/v1/sip/status"
 API_V1_PREFIX: Final = "/api/v1/"
-CONTROL_PREFIX: Final = "/_simulator/"
+PATH_INFO: Final = api.PATH_INFO
+PATH_LOGIN: Final = api.PATH_LOGIN
 
 # A device re-registers this many seconds before its registration expires.
 REREGISTER_MARGIN: Final = 6
 # Delayed handlers are woken on stop, so this bounds only unusual cases.
 SHUTDOWN_TIMEOUT: Final = 1.0
+REBOOT_DURATION: Final = 3.0
+# The factory password: six digits, which occur by chance in timestamps, so
+# only its digest counts as a secret (as in tests/const.py).
+FACTORY_PASSWORD: Final = "123456"
 
-# Status of the response a dropped connection never delivers (logs only).
-DROPPED_STATUS: Final = 499
-HTML_500_PAGE: Final = (
-    b"<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head>"
-    b"<body><h1>Internal Server Error</h1><p>lighttpd</p></body></html>\n"
-)
-BROKEN_JSON: Final = b'{"sip_status": "OK", "register_last_attempt": 17'
-
-
-class Fault(StrEnum):
-    """A misbehaviour the simulator can inject on device endpoints."""
-
-    DROP_CONNECTION = "drop_connection"
-    """Close the TCP connection without any HTTP answer."""
-    HTML_500 = "html_500"
-    """HTTP 500 with an HTML page."""
-    INVALID_JSON = "invalid_json"
-    """HTTP 200 with a body that is not valid JSON."""
-    WRONG_SHAPE = "wrong_shape"
-    """HTTP 200 with the JSON body given to :meth:`DeviceSimulator.set_fault`."""
-    PERMISSION_DENIED = "permission_denied"
-    """HTTP 403 ``permission_denied``."""
-    NOT_FOUND = "not_found"
-    """HTTP 404, as if the endpoint did not exist."""
-    EMPTY_BODY = "empty_body"
-    """HTTP 200 with an empty body."""
-
-
-_Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
+__all__ = ["DeviceSimulator", "Fault"]
 
 
 class DeviceSimulator:
@@ -86,20 +66,26 @@ class DeviceSimulator:
         host: str = "127.0.0.1",
         port: int = 0,
         username: str = "admin",
-        password: str = "123456",  # noqa: S107 - the device's factory default
+        password: str = FACTORY_PASSWORD,
         token_lifetime: float = 7200.0,
         serial: str | None = None,
         ssl_context: ssl.SSLContext | None = None,
         clock: Callable[[], float] = time.time,
+        history: bool = True,
     ) -> None:
-        """Prepare a device; :meth:`start` makes it listen."""
+        """Prepare a device; :meth:`start` makes it listen.
+
+        ``history=False`` starts with an empty log instead of yesterday's events.
+        """
         self.profile = Profile(profile)
-        self._data = PROFILES[self.profile]
+        self._data: ProfileData = PROFILES[self.profile]
+        self.errors = Errors(self._data.error_style)
         self.host = host
         self.port = port
         self.username = username
-        # Only the digest is kept: it is what logins are compared against.
-        self._password_md5 = _md5_hex(password)
+        self._passwords: set[str] = set()
+        self._password_md5 = ""
+        self._remember_password(password)
         self.token_lifetime = token_lifetime
         self.serial = serial or str(self._data.info["device_serial_number"])
         self._ssl_context = ssl_context
@@ -110,6 +96,7 @@ class DeviceSimulator:
         self._path_faults: dict[str, tuple[Fault, Any]] = {}
         self._global_fault: tuple[Fault, Any] | None = None
         self._settings: dict[str, Any] = copy.deepcopy(self._data.sip_settings)
+        self._sip_passwords: set[str] = {str(self._settings["password"])}
         self._sip_enabled = True
         self._registration_ok = True
         self._registration_epoch = clock()
@@ -118,34 +105,46 @@ class DeviceSimulator:
         self.requests: Counter[str] = Counter()
         self.logins = 0
         self.login_failures = 0
+        # Intercom functions.
+        self._device_clock = DeviceClock(clock)
+        self.event_log = EventLog()
+        self._identifiers: set[str] = set()
+        self.door_sensor = bool(self._data.door_sensor)
+        self.door_open = False
+        self.door_timeout_exceeded = False
+        self._door_opened_at: float | None = None
+        self.emergency_holds: dict[int, int] = {}
+        self.snapshot_delay = 0.0
+        self.snapshot_format = self._data.snapshot_format or "jpeg"
+        self.snapshot_jpeg: bytes = SNAPSHOT_JPEG
+        self.snapshot_webp: bytes = SNAPSHOT_WEBP
+        self.rtsp_username = RTSP_USERNAME
+        self._rtsp_passwords: set[str] = set()
+        self._rtsp_password = ""
+        self.rtsp_password = self._data.rtsp_password or ""
+        self.rtsp_masked = self._data.rtsp_masked
+        self.rtsp_audio_enabled = False
+        self.reboot_duration = REBOOT_DURATION
+        self._rebooting = False
+        self._booted = asyncio.Event()
+        self._booted.set()
+        self._reboot_task: asyncio.Task[None] | None = None
+        self.lock_opens: Counter[int] = Counter()
+        self.reboots = 0
+        self.snapshots = 0
         self._runner: web.ServerRunner | None = None
         self._stopping = asyncio.Event()
-        self._device_routes: dict[str, _Handler] = {
-            PATH_LOGIN: self._login,
-            PATH_LOGOUT: self._logout,
-            PATH_MAC: self._mac,
-            PATH_SIP_SETTINGS: self._sip_settings_endpoint,
-            PATH_SIP_ENABLE: self._sip_enable_endpoint,
-            PATH_SIP_STATUS: self._sip_status_endpoint,
-        }
-        self._control_routes: dict[tuple[str, str], _Handler] = {
-            ("GET", "state"): self._control_state,
-            ("GET", "counters"): self._control_counters,
-            ("POST", "sip/settings"): self._control_sip_settings,
-            ("POST", "registration"): self._control_registration,
-            ("POST", "sip/enable"): self._control_sip_enable,
-            ("POST", "fault"): self._control_fault,
-            ("POST", "delay"): self._control_delay,
-            ("POST", "expire_tokens"): self._control_expire_tokens,
-            ("POST", "password"): self._control_password,
-            ("POST", "serial"): self._control_serial,
-            ("POST", "status_endpoint"): self._control_status_endpoint,
-            ("POST", "reset_counters"): self._control_reset_counters,
-        }
+        if history:
+            self._log_history()
 
     def __repr__(self) -> str:
         """Name the device, never its credentials."""
         return f"DeviceSimulator(profile={self.profile.value!r}, url={self.url!r})"
+
+    @property
+    def profile_data(self) -> ProfileData:
+        """What the profile's family answers (read-only)."""
+        return self._data
 
     # --- lifecycle -----------------------------------------------------------
 
@@ -168,12 +167,17 @@ class DeviceSimulator:
         _LOGGER.debug("Simulated %s listening on %s", self.profile.value, self.url)
 
     async def stop(self) -> None:
-        """Stop listening, wake delayed handlers and close every connection."""
+        """Stop listening, wake delayed handlers and close every connection.
+
+        A reboot in progress ends at once (the device is back, then stops).
+        """
         if self._runner is None:
             return
         runner, self._runner = self._runner, None
         self._stopping.set()
         await runner.cleanup()
+        if self._reboot_task is not None:
+            await self._reboot_task
         _LOGGER.debug("Simulated %s on %s stopped", self.profile.value, self.address)
 
     async def __aenter__(self) -> Self:
@@ -201,6 +205,14 @@ class DeviceSimulator:
         """Base URL of the device."""
         scheme = "https" if self._ssl_context is not None else "http"
         return f"{scheme}://{self.address}"
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds``, or less when the device stops."""
+        try:
+            async with asyncio.timeout(seconds):
+                await self._stopping.wait()
+        except TimeoutError:
+            pass
 
     # --- runtime controls ----------------------------------------------------
 
@@ -243,8 +255,13 @@ class DeviceSimulator:
 
     def set_password(self, password: str) -> None:
         """Change the device password; the old one stops working, tokens expire."""
-        self._password_md5 = _md5_hex(password)
+        self._remember_password(password)
         self.expire_tokens()
+
+    def _remember_password(self, password: str) -> None:
+        # Logins compare digests; the plain text is kept only for secrets().
+        self._password_md5 = _md5_hex(password)
+        self._passwords.add(password)
 
     def set_serial(self, serial: str) -> None:
         """Become a different device at the same address (tokens expire)."""
@@ -283,7 +300,7 @@ class DeviceSimulator:
 
         Raises ``ValueError("<param>: <reason>")`` when a value is rejected.
         """
-        self._apply_settings(changes)
+        self.apply_sip_settings(changes)
 
     @property
     def sip_settings(self) -> dict[str, Any]:
@@ -291,10 +308,13 @@ class DeviceSimulator:
         return copy.deepcopy(self._settings)
 
     def reset_counters(self) -> None:
-        """Zero the request, login and login-failure counters."""
+        """Zero the request, login, lock-open, reboot and snapshot counters."""
         self.requests.clear()
         self.logins = 0
         self.login_failures = 0
+        self.lock_opens.clear()
+        self.reboots = 0
+        self.snapshots = 0
 
     def state(self) -> dict[str, Any]:
         """What ``GET /_simulator/state`` answers (no password, no token)."""
@@ -321,157 +341,302 @@ class DeviceSimulator:
             "token_lifetime": self.token_lifetime,
             "faults": faults,
             "sip_settings": settings,
+            "clock_offset": self.clock_offset,
+            "log_items": len(self.event_log.items),
+            "door_sensor": self.door_sensor,
+            "door_open": self.door_open,
+            "door_timeout_exceeded": self.door_timeout_exceeded,
+            "emergency_holds": {str(lock): secs for lock, secs in self.emergency_holds.items()},
+            "snapshot_delay": self.snapshot_delay,
+            "snapshot_format": self.snapshot_format,
+            "rtsp_username": self.rtsp_username,
+            "rtsp_masked": self.rtsp_masked,
+            "rebooting": self._rebooting,
+            "reboot_duration": self.reboot_duration,
         }
 
     def counters(self) -> dict[str, Any]:
-        """What ``GET /_simulator/counters`` answers."""
-        return {
+        """What ``GET /_simulator/counters`` answers.
+
+        ``lock_opens``, ``reboots`` and ``snapshots`` appear once they count
+        something, so a device that used none of them answers as before.
+        """
+        counters: dict[str, Any] = {
             "requests": dict(self.requests),
             "logins": self.logins,
             "login_failures": self.login_failures,
         }
+        if self.lock_opens:
+            counters["lock_opens"] = {str(lock): n for lock, n in sorted(self.lock_opens.items())}
+        if self.reboots:
+            counters["reboots"] = self.reboots
+        if self.snapshots:
+            counters["snapshots"] = self.snapshots
+        return counters
 
-    # --- request handling ----------------------------------------------------
+    def secrets(self) -> set[str]:
+        """Every secret the device holds or issued, for the log guard.
 
-    async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
-        path = request.path
-        if path.startswith(CONTROL_PREFIX):
-            response = await self._control(request, path[len(CONTROL_PREFIX) :])
-        else:
-            self.requests[path] += 1
-            if self.delay > 0:
-                await self._sleep(self.delay)
-            fault = self._fault_for(path)
-            if fault is None:
-                response = await self._device(request, path)
-            else:
-                response = self._fault_response(request, *fault)
-        if _LOGGER.isEnabledFor(logging.DEBUG):
-            outcome = "dropped" if response.status == DROPPED_STATUS else response.status
-            _LOGGER.debug("%s %s -> %s", request.method, path, outcome)
-        return response
+        Device passwords ever set (plain, except the six-digit factory default,
+        and their digests), SIP and RTSP passwords ever stored, issued tokens,
+        and the card numbers and codes in its log.
+        """
+        digests = {_md5_hex(password) for password in self._passwords}
+        found = (self._passwords - {FACTORY_PASSWORD}) | digests | {d.upper() for d in digests}
+        found |= self._sip_passwords | self._rtsp_passwords | self._identifiers
+        found.update(self.issued_tokens)
+        found.discard("")
+        return found
 
-    async def _sleep(self, seconds: float) -> None:
-        # Wakes early on stop() so that shutting down never waits for delays.
-        try:
-            async with asyncio.timeout(seconds):
-                await self._stopping.wait()
-        except TimeoutError:
-            pass
+    # --- device clock and event log --------------------------------------------
 
-    def _fault_for(self, path: str) -> tuple[Fault, Any] | None:
-        entry = self._path_faults.get(path)
-        if entry is not None:
-            return entry
-        if self._global_fault is not None and path.startswith(API_V1_PREFIX) and path != PATH_LOGIN:
-            return self._global_fault
-        return None
+    @property
+    def clock_offset(self) -> float:
+        """Seconds the device clock runs ahead of ``clock()`` (negative: behind)."""
+        return self._device_clock.offset
 
-    def _fault_response(
-        self, request: web.BaseRequest, fault: Fault, body: Any
-    ) -> web.StreamResponse:
-        if fault is Fault.DROP_CONNECTION:
-            transport = request.transport
-            if transport is not None:
-                transport.close()
-            # Never reaches the client: aiohttp finds the transport closed.
-            return web.Response(status=DROPPED_STATUS)
-        if fault is Fault.HTML_500:
-            return web.Response(status=500, body=HTML_500_PAGE, content_type="text/html")
-        if fault is Fault.INVALID_JSON:
-            return web.Response(body=BROKEN_JSON, content_type="application/json")
-        if fault is Fault.WRONG_SHAPE:
-            return _json(body)
-        if fault is Fault.EMPTY_BODY:
-            return web.Response(body=b"", content_type="application/json")
-        if fault is Fault.PERMISSION_DENIED:
-            return self._error(403, "permission_denied", "Permission denied")
-        return self._not_found()
+    @clock_offset.setter
+    def clock_offset(self, seconds: float) -> None:
+        self._device_clock.offset = float(seconds)
 
-    async def _device(self, request: web.BaseRequest, path: str) -> web.StreamResponse:
-        if path == PATH_INFO:
-            if request.method != "GET":
-                return self._method_not_allowed()
-            return _json({**self._data.info, "device_serial_number": self.serial})
-        if not self._data.api_v1:
-            return self._not_found()
-        handler = self._device_routes.get(path)
-        if handler is None:
-            return self._not_found()
-        if path != PATH_LOGIN and not self._authorized(request):
-            return self._error(401, "invalid_authentication", "Log In")
-        return await handler(request)
+    def device_now_ms(self) -> int:
+        """Device time in milliseconds: what a log item logged now is stamped with."""
+        return self._device_clock.now_ms()
 
-    def _authorized(self, request: web.BaseRequest) -> bool:
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer":
-            return False
-        expiry = self._token_expiry.get(token.strip())
-        return expiry is not None and self._clock() < expiry
+    def skew_clock(self, seconds: float) -> None:
+        """Set the device clock ``seconds`` ahead of the host clock."""
+        self._device_clock.skew(seconds)
 
-    # --- device endpoints ------------------------------------------------------
+    def jump_clock(self, seconds: float) -> None:
+        """Step the device clock by ``seconds`` (negative: back)."""
+        self._device_clock.jump(seconds)
 
-    async def _login(self, request: web.BaseRequest) -> web.StreamResponse:
-        if request.method not in ("GET", "POST"):
-            return self._method_not_allowed()
-        username = request.query.get("username")
-        digest = request.query.get("password")
+    @property
+    def log_items(self) -> list[dict[str, Any]]:
+        """The log, oldest first (the API answers newest first)."""
+        return self.event_log.items
+
+    def log_event(
+        self,
+        key: str,
+        *,
+        info: Mapping[str, Any] | None = None,
+        category: str = "info",
+        timestamp_ms: int | None = None,
+    ) -> dict[str, Any]:
+        """Append one item (``info`` is its ``info.model``), stamped now by the device clock."""
+        stamp = self.device_now_ms() if timestamp_ms is None else timestamp_ms
+        for field in ("card", "code"):
+            value = (info or {}).get(field)
+            if isinstance(value, str) and value:
+                self._identifiers.add(value)
+        return self.event_log.append(
+            make_item(key, timestamp_ms=stamp, info=info, category=category)
+        )
+
+    def ring(self, number: str = "101") -> dict[str, Any]:
+        """Someone rings: the profile's ring key with ``info.model.number``."""
+        return self.log_event(self._data.ring_key, info={"number": number})
+
+    def missed_call(self, number: str = "101") -> dict[str, Any]:
+        """A call nobody answered: the profile's missed-call key."""
+        return self.log_event(self._data.missed_key, info={"number": number})
+
+    def card_granted(self, card: str = "04C0FFEE00B1A5", lock: int = 1) -> dict[str, Any]:
+        """A valid card opened ``lock``."""
+        return self.log_event(
+            "access_granted_by_valid_identifier", info={"card": card, "lock": lock}
+        )
+
+    def card_denied(self, card: str = "04BADC0DE0F00D") -> dict[str, Any]:
+        """An unknown card was refused."""
+        return self.log_event(
+            "access_denied_by_unknown_card", info={"card": card}, category="warning"
+        )
+
+    def code_granted(self, code: str = "4821#", lock: int = 1) -> dict[str, Any]:
+        """A valid code opened ``lock``."""
+        return self.log_event("access_granted_by_master_code", info={"code": code, "lock": lock})
+
+    def code_denied(self, code: str = "0000#") -> dict[str, Any]:
+        """A wrong code was refused."""
+        return self.log_event(
+            "access_denied_by_not_valid_input_code", info={"code": code}, category="warning"
+        )
+
+    def exit_button(self, lock: int = 1) -> dict[str, Any]:
+        """The exit button inside opened ``lock``."""
+        return self.log_event("lock_was_opened_by_exit_btn", info={"lock": lock})
+
+    def log_burst(
+        self, n: int, key: str = "access_granted_by_valid_identifier"
+    ) -> list[dict[str, Any]]:
+        """``n`` items at once, all stamped with the same device millisecond."""
+        stamp = self.device_now_ms()
+        return [self.log_event(key, info={"lock": 1}, timestamp_ms=stamp) for _ in range(n)]
+
+    def clear_log(self) -> None:
+        """Empty the log; new items are stamped by the device clock as before."""
+        self.event_log.clear()
+
+    def _log_history(self) -> None:
+        has_locks = self._data.max_lock is not None
+        door_keys = self._data.door_keys[:2] if self._data.door_sensor is not None else None
+        for stamp, key, info, category in history(
+            self.device_now_ms(),
+            ring_key=self._data.ring_key,
+            missed_key=self._data.missed_key,
+            door_keys=door_keys,
+            has_locks=has_locks,
+        ):
+            self.log_event(key, info=info, category=category, timestamp_ms=stamp)
+
+    # --- doors ---------------------------------------------------------------
+
+    def set_door(self, open: bool, *, timeout_exceeded: bool = False) -> None:
+        """Open or close the door; logged with the family's door keys.
+
+        ``timeout_exceeded`` with an open door also logs "open too long".
+        """
+        opened_key, closed_key, too_long_key = self._data.door_keys
+        if open and not self.door_open:
+            self._door_opened_at = self._clock()
+        if open != self.door_open or not open:
+            self.log_event(opened_key if open else closed_key)
+        self.door_open = open
+        self.door_timeout_exceeded = open and timeout_exceeded
+        if self.door_timeout_exceeded:
+            self.log_event(too_long_key, category="warning")
+        if not open:
+            self._door_opened_at = None
+
+    def door_status_answer(self) -> dict[str, Any]:
+        """Body of ``GET /api/v1/access/door/status``.
+
+        ``opentime`` is the seconds the door has been open, 0 when closed (inferred).
+        """
+        opened_at = self._door_opened_at
+        open_time = 0 if opened_at is None else max(int(self._clock() - opened_at), 0)
+        return {
+            "status": "open" if self.door_open else "closed",
+            "is_timeout_exceed": self.door_timeout_exceeded,
+            "opentime": open_time,
+            "mode": "door_sensor",
+        }
+
+    def record_lock_open(self, lock: int) -> None:
+        """An API lock release: counted and logged as ``access_granted_by_api_call``."""
+        self.lock_opens[lock] += 1
+        self.log_event("access_granted_by_api_call", info={"lock": lock})
+
+    # --- camera --------------------------------------------------------------
+
+    @property
+    def rtsp_password(self) -> str:
+        """The RTSP password held (masked in the GET answer when ``rtsp_masked``)."""
+        return self._rtsp_password
+
+    @rtsp_password.setter
+    def rtsp_password(self, password: str) -> None:
+        self._rtsp_password = password
+        self._rtsp_passwords.add(password)
+
+    def snapshot_body(self) -> tuple[bytes, str]:
+        """``(body, content type)`` of a snapshot in ``snapshot_format``."""
+        kind = self.snapshot_format
+        if kind == "base64":
+            return base64.b64encode(self.snapshot_jpeg), "text/plain"
+        if kind == "webp":
+            return self.snapshot_webp, "image/webp"
+        if kind == "base64_webp":
+            return base64.b64encode(self.snapshot_webp), "text/plain"
+        if kind == "html":
+            return HTML_PAGE, "text/html"
+        if kind == "huge":
+            return huge_jpeg(), "image/jpeg"
+        return self.snapshot_jpeg, "image/jpeg"
+
+    # --- reboot --------------------------------------------------------------
+
+    @property
+    def rebooting(self) -> bool:
+        """Whether the device is rebooting (dropping every device request)."""
+        return self._rebooting
+
+    def start_reboot(self, seconds: float | None = None) -> None:
+        """Begin a reboot of ``seconds`` (default ``reboot_duration``) and return.
+
+        A reboot asked for while one runs is ignored (inferred).
+        """
+        if self._rebooting:
+            return
+        self.reboots += 1
+        self._rebooting = True
+        self._booted.clear()
+        duration = self.reboot_duration if seconds is None else seconds
+        self._reboot_task = asyncio.get_running_loop().create_task(self._run_reboot(duration))
+
+    async def reboot(self, seconds: float | None = None) -> None:
+        """Reboot for ``seconds`` (default ``reboot_duration``); return once it is back."""
+        self.start_reboot(seconds)
+        await self.wait_booted()
+
+    async def wait_booted(self) -> None:
+        """Return once no reboot is in progress."""
+        await self._booted.wait()
+
+    async def _run_reboot(self, seconds: float) -> None:
+        await self.sleep(seconds)
+        self._token_expiry.clear()
+        self.emergency_holds.clear()
+        self._rebooting = False
+        self.log_event("device_booted")
+        self._booted.set()
+
+    # --- authentication and SIP, for the api handlers ---------------------------
+
+    def check_login(self, username: str | None, digest: str | None) -> str | None:
+        """A fresh token for good credentials (logged), else ``None`` (counted)."""
         if username != self.username or digest is None or digest.lower() != self._password_md5:
             self.login_failures += 1
-            return self._error(401, "invalid_authentication", "Log In")
+            self.log_event("incorrect_login_api_call", category="warning")
+            return None
         token = str(uuid.uuid4())
         self._token_expiry[token] = self._clock() + self.token_lifetime
         self.issued_tokens.append(token)
         self.logins += 1
-        return _json({"token": token, "account_type": "admin"})
+        self.log_event("successful_login_api_call")
+        return token
 
-    async def _logout(self, request: web.BaseRequest) -> web.StreamResponse:
-        _, _, token = request.headers.get("Authorization", "").partition(" ")
-        self._token_expiry.pop(token.strip(), None)
-        return _json({})
+    def revoke_token(self, token: str) -> None:
+        """Forget ``token`` (logout)."""
+        self._token_expiry.pop(token, None)
 
-    async def _mac(self, request: web.BaseRequest) -> web.StreamResponse:
-        if self._data.mac_address is None:
-            return self._not_found()
-        if request.method != "GET":
-            return self._method_not_allowed()
-        return _json({"mac_address": self._data.mac_address})
+    def token_valid(self, token: str | None) -> bool:
+        """Whether ``token`` was issued and has not expired."""
+        expiry = self._token_expiry.get(token) if token is not None else None
+        return expiry is not None and self._clock() < expiry
 
-    async def _sip_settings_endpoint(self, request: web.BaseRequest) -> web.StreamResponse:
-        if request.method == "POST":
-            changes, problem = await _read_json(request)
-            if problem is not None:
-                return self._not_valid({"body": problem})
-            try:
-                self._apply_settings(changes)
-            except SettingsError as err:
-                return self._not_valid(err.errors)
-        elif request.method != "GET":
-            return self._method_not_allowed()
+    def apply_sip_settings(self, changes: Any) -> None:
+        """Validate and apply ``changes`` (raises ``SettingsError``); re-registers."""
+        mask = self._data.password_mask
+        if mask is not None and isinstance(changes, dict) and changes.get("password") == mask:
+            # Posting the mask back means "keep the password" (inferred).
+            changes = {key: value for key, value in changes.items() if key != "password"}
+        self._settings = validate_settings(self._settings, changes)
+        self._sip_passwords.add(str(self._settings["password"]))
+        # New settings re-register at once.
+        self._registration_epoch = self._clock()
+
+    def sip_settings_answer(self) -> dict[str, Any]:
+        """Body of the SIP settings GET (the password masked on Android)."""
         body = copy.deepcopy(self._settings)
         if self._data.password_mask is not None:
             body["password"] = self._data.password_mask
-        return _json(body)
+        return body
 
-    async def _sip_enable_endpoint(self, request: web.BaseRequest) -> web.StreamResponse:
-        if request.method == "POST":
-            changes, problem = await _read_json(request)
-            if problem is not None:
-                return self._not_valid({"body": problem})
-            enabled = changes.get("sip_enable") if isinstance(changes, dict) else None
-            if not isinstance(enabled, bool):
-                return self._not_valid({"sip_enable": "must be a boolean"})
-            self.sip_enabled = enabled
-        elif request.method != "GET":
-            return self._method_not_allowed()
-        return _json({"sip_enable": self._sip_enabled})
-
-    async def _sip_status_endpoint(self, request: web.BaseRequest) -> web.StreamResponse:
-        if self.status_endpoint_missing:
-            return self._not_found()
-        if request.method != "GET":
-            return self._method_not_allowed()
+    def sip_status_answer(self) -> dict[str, Any]:
+        """Body of ``GET /api/v1/sip/status``."""
         if not self._sip_enabled:
             status, last_attempt = "OFFLINE", self._last_attempt_when_disabled
         else:
@@ -481,7 +646,7 @@ class DeviceSimulator:
         if self._data.reports_last_attempt:
             body["register_last_attempt"] = last_attempt
         body.update(self._data.extra_status_fields)
-        return _json(body)
+        return body
 
     def _last_attempt(self) -> int:
         """Unix time of the latest (re-)registration attempt.
@@ -496,163 +661,48 @@ class DeviceSimulator:
             return int(epoch)
         return int(epoch + math.floor(elapsed / period) * period)
 
-    def _apply_settings(self, changes: Any) -> None:
-        mask = self._data.password_mask
-        if mask is not None and isinstance(changes, dict) and changes.get("password") == mask:
-            # Posting the mask back means "keep the password" (inferred).
-            changes = {key: value for key, value in changes.items() if key != "password"}
-        self._settings = validate_settings(self._settings, changes)
-        # New settings re-register at once.
-        self._registration_epoch = self._clock()
+    # --- request handling ----------------------------------------------------
 
-    # --- error bodies -------------------------------------------------------
+    async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        path = request.path
+        if path.startswith(CONTROL_PREFIX):
+            response = await handle_control(self, request, path[len(CONTROL_PREFIX) :])
+        else:
+            self.requests[path] += 1
+            if self._rebooting:
+                response = drop_connection(request)
+            else:
+                if self.delay > 0:
+                    await self.sleep(self.delay)
+                fault = self._fault_for(path)
+                if fault is None:
+                    response = await self._device(request, path)
+                else:
+                    response = fault_response(request, *fault, self.errors)
+        if _LOGGER.isEnabledFor(logging.DEBUG):
+            outcome = "dropped" if response.status == DROPPED_STATUS else response.status
+            _LOGGER.debug("%s %s -> %s", request.method, path, outcome)
+        return response
 
-    def _error(
-        self, status: int, code: str, message: str, data: dict[str, str] | None = None
-    ) -> web.Response:
-        if self._data.error_style is ErrorStyle.FLAT:
-            body: dict[str, Any] = {"error": message}
-            if data is not None:
-                body["data"] = data
-            return _json(body, status=status)
-        error: dict[str, Any] = {"code": code, "message": message}
-        if data is not None:
-            error["data"] = data
-        return _json({"error": error}, status=status)
+    def _fault_for(self, path: str) -> tuple[Fault, Any] | None:
+        entry = self._path_faults.get(path)
+        if entry is not None:
+            return entry
+        if self._global_fault is not None and path.startswith(API_V1_PREFIX) and path != PATH_LOGIN:
+            return self._global_fault
+        return None
 
-    def _not_valid(self, errors: dict[str, str]) -> web.Response:
-        return self._error(400, "not_valid", "Data validation error", errors)
-
-    def _not_found(self) -> web.Response:
-        return self._error(404, "system_error", "Not Found")
-
-    def _method_not_allowed(self) -> web.Response:
-        return self._error(405, "system_error", "Method Not Allowed")
-
-    # --- control API ----------------------------------------------------------
-
-    async def _control(self, request: web.BaseRequest, name: str) -> web.StreamResponse:
-        handler = self._control_routes.get((request.method, name))
+    async def _device(self, request: web.BaseRequest, path: str) -> web.StreamResponse:
+        if path == PATH_INFO:
+            return await api.system.info(self, request)
+        if not self._data.api_v1:
+            return self.errors.not_found()
+        handler = api.route(path)
         if handler is None:
-            return _json({"error": f"no control {request.method} /_simulator/{name}"}, status=404)
-        return await handler(request)
-
-    async def _control_state(self, request: web.BaseRequest) -> web.StreamResponse:
-        return _json(self.state())
-
-    async def _control_counters(self, request: web.BaseRequest) -> web.StreamResponse:
-        return _json(self.counters())
-
-    async def _control_sip_settings(self, request: web.BaseRequest) -> web.StreamResponse:
-        changes, problem = await _read_json(request)
-        if problem is not None:
-            return self._not_valid({"body": problem})
-        try:
-            self._apply_settings(changes)
-        except SettingsError as err:
-            return self._not_valid(err.errors)
-        return _json(self.state())
-
-    async def _control_registration(self, request: web.BaseRequest) -> web.StreamResponse:
-        value = await _control_value(request, "ok", bool)
-        if isinstance(value, web.Response):
-            return value
-        self.set_registration_ok(value)
-        return _json(self.state())
-
-    async def _control_sip_enable(self, request: web.BaseRequest) -> web.StreamResponse:
-        value = await _control_value(request, "enabled", bool)
-        if isinstance(value, web.Response):
-            return value
-        self.sip_enabled = value
-        return _json(self.state())
-
-    async def _control_fault(self, request: web.BaseRequest) -> web.StreamResponse:
-        data, problem = await _read_json(request)
-        if problem is not None or not isinstance(data, dict):
-            return _control_error("body must be a JSON object")
-        fault = data.get("fault")
-        paths = data.get("paths")
-        if fault is not None and fault not in set(Fault):
-            return _control_error(f"fault must be null or one of {', '.join(Fault)}")
-        if paths is not None and (
-            not isinstance(paths, list) or not all(isinstance(path, str) for path in paths)
-        ):
-            return _control_error("paths must be null or a list of strings")
-        self.set_fault(fault, paths=paths, body=data.get("body"))
-        return _json(self.state())
-
-    async def _control_delay(self, request: web.BaseRequest) -> web.StreamResponse:
-        value = await _control_value(request, "seconds", float)
-        if isinstance(value, web.Response):
-            return value
-        if not 0 <= value < math.inf:
-            return _control_error("seconds must be a finite number >= 0")
-        self.delay = float(value)
-        return _json(self.state())
-
-    async def _control_expire_tokens(self, request: web.BaseRequest) -> web.StreamResponse:
-        self.expire_tokens()
-        return _json(self.state())
-
-    async def _control_password(self, request: web.BaseRequest) -> web.StreamResponse:
-        value = await _control_value(request, "password", str)
-        if isinstance(value, web.Response):
-            return value
-        self.set_password(value)
-        return _json(self.state())
-
-    async def _control_serial(self, request: web.BaseRequest) -> web.StreamResponse:
-        value = await _control_value(request, "serial", str)
-        if isinstance(value, web.Response):
-            return value
-        if not value:
-            return _control_error("serial must not be empty")
-        self.set_serial(value)
-        return _json(self.state())
-
-    async def _control_status_endpoint(self, request: web.BaseRequest) -> web.StreamResponse:
-        value = await _control_value(request, "missing", bool)
-        if isinstance(value, web.Response):
-            return value
-        self.status_endpoint_missing = value
-        return _json(self.state())
-
-    async def _control_reset_counters(self, request: web.BaseRequest) -> web.StreamResponse:
-        self.reset_counters()
-        return _json(self.counters())
-
-
-def _json(body: Any, status: int = 200) -> web.Response:
-    return web.Response(
-        body=json.dumps(body).encode(), status=status, content_type="application/json"
-    )
-
-
-def _control_error(message: str) -> web.Response:
-    return _json({"error": message}, status=400)
-
-
-async def _read_json(request: web.BaseRequest) -> tuple[Any, str | None]:
-    """``(decoded body, None)`` or ``(None, reason it is not JSON)``."""
-    raw = await request.read()
-    try:
-        return json.loads(raw), None
-    except (ValueError, RecursionError):
-        return None, "must be JSON"
-
-
-async def _control_value[T](request: web.BaseRequest, key: str, kind: type[T]) -> T | web.Response:
-    """``body[key]`` of a control call, checked to be of ``kind``."""
-    data, problem = await _read_json(request)
-    value = data.get(key) if problem is None and isinstance(data, dict) else None
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        # A JSON integer too large for a float is out of range for every
-        # caller: infinite, rather than an OverflowError and an HTTP 500.
-        value = float(value) if abs(value) < 2**1023 else math.inf
-    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-        return _control_error(f"body must be a JSON object with {key!r} ({kind.__name__})")
-    return value
+            return self.errors.not_found()
+        if path != PATH_LOGIN and not self.token_valid(bearer_token(request)):
+            return self.errors.unauthorized()
+        return await handler(self, request)
 
 
 def _md5_hex(password: str) -> str:

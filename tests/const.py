@@ -1,7 +1,10 @@
 """Values shared by the tests.
 
-Every secret used anywhere in the suite is listed in ``SECRETS`` so that the
-session-wide log guard in ``conftest.py`` can prove none of them leaks.
+Every fixed secret of the suite is listed in ``SECRETS`` so that the
+session-wide log guard in ``conftest.py`` can prove none of them leaks; secrets
+a test makes up itself are registered with ``tests.conftest.register_secret``
+and the simulator's own ones are learned from each device. The first five
+entries keep their order (the fuzz strategies slice them).
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ FACTORY_PASSWORD = "123456"
 
 # SIP passwords the simulator profiles hold (see simulator/profiles.py).
 SIP_PASSWORDS = ("sip-M0nitor-Secret", "sip-Pan3l-Secret")
+# RTSP passwords the simulator profiles hold (camdroid_panel; android_panel stores
+# its own but answers "******").
+RTSP_PASSWORDS = ("rtsp-Pan3l-Secret", "rtsp-Andr0id-Secret")
 
 
 def md5_hex(value: str) -> str:
@@ -32,6 +38,7 @@ SECRETS: tuple[str, ...] = (
     NEW_PASSWORD,
     WRONG_PASSWORD,
     *SIP_PASSWORDS,
+    *RTSP_PASSWORDS,
     *(md5_hex(p) for p in (PASSWORD, NEW_PASSWORD, WRONG_PASSWORD, FACTORY_PASSWORD)),
     *(md5_hex(p).upper() for p in (PASSWORD, NEW_PASSWORD, WRONG_PASSWORD, FACTORY_PASSWORD)),
 )

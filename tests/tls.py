@@ -5,22 +5,27 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-import time
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+
+from .waits import REAL_TIMEOUT, wait_until
 
 _REFUSED_HANDSHAKE = "Error on transport creation for incoming connection"
 
 
 @asynccontextmanager
-async def tolerate_refused_tls_handshakes(hass: HomeAssistant) -> AsyncIterator[list[str]]:
+async def tolerate_refused_tls_handshakes(
+    hass: HomeAssistant, expected: int = 1
+) -> AsyncIterator[list[str]]:
     """Let the simulator's server see clients that refuse its certificate.
 
     A client that rejects a self-signed certificate resets the connection
     mid-handshake; asyncio reports that on the server side through the loop's
     exception handler, which the test harness turns into a failure. Only that
     report is absorbed (and recorded); everything else still fails the test.
+    The block must make at least ``expected`` clients refuse the certificate;
+    on exit the helper waits (real time, bounded) for that many reports.
     """
     loop = hass.loop
     original = loop.get_exception_handler()
@@ -37,17 +42,13 @@ async def tolerate_refused_tls_handshakes(hass: HomeAssistant) -> AsyncIterator[
             loop.default_exception_handler(context)
 
     loop.set_exception_handler(handler)
-    try:
-        yield absorbed
-        # The server learns of each reset a little after the client gave up.
-        # Wait in real time (the loop's clock may be frozen), boundedly, until
-        # at least one report came and no more arrive.
-        quiet = 0
-        for _ in range(500):
-            seen = len(absorbed)
-            await hass.async_add_executor_job(time.sleep, 0.01)
-            quiet = quiet + 1 if absorbed and len(absorbed) == seen else 0
-            if quiet >= 5:
-                break
-    finally:
-        loop.set_exception_handler(original)
+    yield absorbed
+    # The server learns of each reset a little after the client gave up: wait
+    # (real time, bounded) for the reports the block must have caused. The
+    # filter stays installed for the rest of the test's loop, so that a report
+    # of a retry arriving later is absorbed too rather than racing a window.
+    await wait_until(
+        lambda: len(absorbed) >= expected,
+        f"{expected} refused TLS handshake(s) reported by the server",
+        timeout=REAL_TIMEOUT,
+    )

@@ -2,46 +2,149 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import ConfigType
 
-from .client import BasIpDeviceMismatchError, BasIpError
-from .coordinator import BasIpConfigEntry, BasIpCoordinator, translate_error
+from .client import (
+    BasIpClient,
+    BasIpDeviceInfo,
+    BasIpDeviceMismatchError,
+    BasIpError,
+    BasIpPermissionError,
+    BasIpUnsupportedDeviceError,
+    DoorStatus,
+    RtspSettings,
+)
+from .const import DOMAIN
+from .coordinator import BasIpCoordinator
+from .errors import translate_error
+from .event_coordinator import BasIpEventCoordinator
 from .helpers import create_client
 from .issues import (
     async_check_default_credentials,
     async_create_device_mismatch_issue,
     async_delete_issues,
 )
+from .runtime import BasIpCapabilities, BasIpConfigEntry, BasIpRuntimeData
+from .services import async_setup_services
+from .snapshots import SnapshotSource
 
-PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]  # TEMPFIX
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions (they stay while no entry is loaded)."""
+    async_setup_services(hass)
+    return True
+
+
+async def _async_probe(client: BasIpClient, info: BasIpDeviceInfo) -> BasIpCapabilities:
+    """Ask the device once what it has; a missing endpoint means "not there".
+
+    Any other failure (the device went away mid-set-up) fails the set-up, to
+    be retried, rather than leaving out entities the device does have.
+    """
+    is_monitor = info.device_type == "monitor"
+
+    async def locks() -> tuple[int, bool]:
+        if is_monitor:
+            # Monitors have no lock of their own to release.
+            return 0, False
+        try:
+            count = await client.get_lock_count()
+        except (BasIpUnsupportedDeviceError, BasIpPermissionError):
+            return 1, False
+        # (inferred) Emergency hold-open is documented only for the families
+        # that answer the lock-type call.
+        return count, client.lock_count_known
+
+    async def door() -> DoorStatus | None:
+        try:
+            return await client.get_door_status()
+        except (BasIpUnsupportedDeviceError, BasIpPermissionError):
+            return None
+
+    async def rtsp() -> tuple[bool, RtspSettings | None]:
+        if is_monitor:
+            return False, None
+        try:
+            return True, await client.get_rtsp_settings()
+        except BasIpUnsupportedDeviceError:
+            return False, None
+        except BasIpPermissionError:
+            # A camera without known stream credentials: snapshots still work.
+            return True, None
+
+    (lock_count, emergency), door_status, (camera, rtsp_settings) = await asyncio.gather(
+        locks(), door(), rtsp()
+    )
+    return BasIpCapabilities(
+        locks=lock_count,
+        door_sensor=door_status is not None,
+        emergency_hold=emergency,
+        camera=camera,
+        rtsp=rtsp_settings,
+    )
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: BasIpConfigEntry) -> bool:
-    """Connect to the device, read it once and set up its entities."""
+    """Connect to the device, learn what it has, read it once, set up its entities."""
     client = create_client(hass, entry.data, expected_serial=entry.unique_id)
     try:
         device_info = await client.get_device_info()
+        capabilities = await _async_probe(client, device_info)
     except BasIpError as err:
         if isinstance(err, BasIpDeviceMismatchError):
             async_create_device_mismatch_issue(hass, entry, err)
         raise translate_error(err, entry, transient=ConfigEntryNotReady) from err
 
-    coordinator = BasIpCoordinator(hass, entry, client, device_info)
+    coordinator = BasIpCoordinator(
+        hass, entry, client, device_info, door_sensor=capabilities.door_sensor
+    )
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = coordinator
 
+    events = BasIpEventCoordinator(hass, entry, client, device_type=device_info.device_type)
+    await events.async_load_cursor()
+    if events.enabled:
+        # Not a set-up condition: a log that fails now only leaves the event
+        # entities unavailable until it answers.
+        await events.async_refresh()
+
+    entry.runtime_data = BasIpRuntimeData(
+        client=client,
+        device_info=device_info,
+        capabilities=capabilities,
+        coordinator=coordinator,
+        events=events,
+        snapshots=SnapshotSource(hass, client) if capabilities.camera else None,
+    )
     async_check_default_credentials(hass, entry)
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # Entities added now take the events of the set-up poll (logged while
+    # Home Assistant was away); later entities only see later polls.
+    events.delivering_setup_batch = True
+    try:
+        await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    finally:
+        events.delivering_setup_batch = False
     return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: BasIpConfigEntry) -> bool:
-    """Unload the entities; the shared HTTP session stays with Home Assistant."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    """Unload the entities and keep the event cursor for the next run."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        await entry.runtime_data.events.async_save_cursor()
+    return unloaded
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: BasIpConfigEntry) -> None:
-    """Withdraw the repair issues of a removed entry."""
+    """Withdraw the repair issues and the stored cursor of a removed entry."""
     async_delete_issues(hass, entry)
+    await BasIpEventCoordinator.async_remove_store(hass, entry)

@@ -1,4 +1,4 @@
-"""Binary sensor: whether the device is registered on its SIP server."""
+"""Binary sensors: SIP registration, the door contact and a door left open."""
 
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .client import SipStatus
-from .coordinator import BasIpConfigEntry, BasIpCoordinator
-from .entity import BasIpStatusEntity
+from .client import DoorStatus, EventKind, SipStatus
+from .entity import BasIpSipEntity, BasIpStatusEntity
+from .event_coordinator import EventBatch
+from .runtime import BasIpConfigEntry
 
-# The coordinator does all device I/O; entities only read its data.
+# The coordinators do all device I/O; entities only read their data.
 PARALLEL_UPDATES = 0
 
 
@@ -27,6 +28,19 @@ class BasIpBinarySensorDescription(BinarySensorEntityDescription):
     """A binary sensor read from the SIP registration status."""
 
     value_fn: Callable[[SipStatus], bool]
+
+
+@dataclass(frozen=True, kw_only=True)
+class BasIpDoorSensorDescription(BinarySensorEntityDescription):
+    """A binary sensor of the door contact.
+
+    ``value_fn`` reads the door-status call (each SIP refresh); ``event_fn``
+    maps a door event from the log to the new state, or ``None`` when the
+    event says nothing about this sensor.
+    """
+
+    value_fn: Callable[[DoorStatus], bool]
+    event_fn: Callable[[str], bool | None]
 
 
 BINARY_SENSORS: tuple[BasIpBinarySensorDescription, ...] = (
@@ -39,18 +53,44 @@ BINARY_SENSORS: tuple[BasIpBinarySensorDescription, ...] = (
     ),
 )
 
+DOOR_SENSORS: tuple[BasIpDoorSensorDescription, ...] = (
+    BasIpDoorSensorDescription(
+        key="door",
+        translation_key="door",
+        device_class=BinarySensorDeviceClass.DOOR,
+        value_fn=lambda door: door.is_open,
+        event_fn={"opened": True, "closed": False}.get,
+    ),
+    BasIpDoorSensorDescription(
+        key="door_open_too_long",
+        translation_key="door_open_too_long",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        value_fn=lambda door: door.timeout_exceeded,
+        # A closed door is no longer open too long.
+        event_fn={"open_too_long": True, "closed": False}.get,
+    ),
+)
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: BasIpConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Create the registration sensor where the device reports its status."""
-    coordinator = entry.runtime_data
-    if coordinator.status_supported:
-        async_add_entities(
-            BasIpBinarySensor(coordinator, description) for description in BINARY_SENSORS
+    """Create the registration sensor and, where the device has one, the door sensors."""
+    runtime = entry.runtime_data
+    entities: list[BinarySensorEntity] = []
+    if runtime.coordinator.status_supported:
+        entities.extend(
+            BasIpBinarySensor(runtime=runtime, description=description)
+            for description in BINARY_SENSORS
         )
+    if runtime.capabilities.door_sensor:
+        entities.extend(
+            BasIpDoorSensor(runtime=runtime, description=description)
+            for description in DOOR_SENSORS
+        )
+    async_add_entities(entities)
 
 
 class BasIpBinarySensor(BasIpStatusEntity, BinarySensorEntity):
@@ -58,14 +98,61 @@ class BasIpBinarySensor(BasIpStatusEntity, BinarySensorEntity):
 
     entity_description: BasIpBinarySensorDescription
 
-    def __init__(
-        self, coordinator: BasIpCoordinator, description: BasIpBinarySensorDescription
-    ) -> None:
-        """Describe the binary sensor."""
-        super().__init__(coordinator, description)
-
     @property
     def is_on(self) -> bool | None:
         """State according to the last successful refresh."""
         status = self.coordinator.data.status
         return None if status is None else self.entity_description.value_fn(status)
+
+
+class BasIpDoorSensor(BasIpSipEntity, BinarySensorEntity):
+    """The door contact: log events at once, corrected by each door-status read."""
+
+    entity_description: BasIpDoorSensorDescription
+    # The state a door event set since the last door-status read, if any.
+    _from_event: bool | None = None
+    _handled_seq = 0
+
+    async def async_added_to_hass(self) -> None:
+        """Also follow the door events of the event channel."""
+        await super().async_added_to_hass()
+        events = self.runtime.events
+        batch: EventBatch | None = events.data
+        if batch is not None:
+            self._handled_seq = batch.seq
+        self.async_on_remove(events.async_add_listener(self._handle_event_batch))
+
+    @property
+    def available(self) -> bool:
+        """Unavailable while the door-status call does not answer."""
+        return super().available and self.coordinator.data.door is not None
+
+    @property
+    def is_on(self) -> bool | None:
+        """The newest of the door event and the door-status read."""
+        if self._from_event is not None:
+            return self._from_event
+        door = self.coordinator.data.door
+        return None if door is None else self.entity_description.value_fn(door)
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """A door-status read replaces what the events said."""
+        self._from_event = None
+        super()._handle_coordinator_update()
+
+    @callback
+    def _handle_event_batch(self) -> None:
+        batch: EventBatch | None = self.runtime.events.data
+        if batch is None or batch.seq <= self._handled_seq:
+            return
+        self._handled_seq = batch.seq
+        changed = False
+        for event in batch.events:
+            if event.kind is EventKind.DOOR:
+                state = self.entity_description.event_fn(event.type)
+                if state is not None:
+                    self._from_event = state
+                    changed = True
+        if changed:
+            self.async_write_ha_state()

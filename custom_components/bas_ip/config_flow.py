@@ -25,28 +25,27 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from .client import (
-    BasIpAuthenticationError,
-    BasIpCertificateError,
-    BasIpConnectionError,
-    BasIpDeviceMismatchError,
-    BasIpPermissionError,
-    BasIpResponseError,
-    BasIpUnsupportedDeviceError,
-    DeviceInfo,
-)
+from .client import BasIpDeviceInfo, BasIpDeviceMismatchError, BasIpError
 from .const import (
+    CONF_EVENT_INTERVAL,
+    CONF_EVENTS_ENABLED,
+    CONF_RTSP_PASSWORD,
+    CONF_RTSP_USERNAME,
     CONF_SCAN_INTERVAL,
+    DEFAULT_EVENT_INTERVAL,
+    DEFAULT_EVENTS_ENABLED,
     DEFAULT_SCAN_INTERVAL,
     DEFAULT_USERNAME,
     DOMAIN,
     LOGGER,
-    MANUFACTURER,
+    MAX_EVENT_INTERVAL,
     MAX_SCAN_INTERVAL,
+    MIN_EVENT_INTERVAL,
     MIN_SCAN_INTERVAL,
 )
-from .coordinator import BasIpConfigEntry
-from .helpers import create_client
+from .errors import flow_error
+from .helpers import create_client, device_name
+from .runtime import BasIpConfigEntry
 
 PASSWORD_SELECTOR = TextSelector(
     TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="current-password")
@@ -66,27 +65,40 @@ CONNECTION_SCHEMA = vol.Schema(
 
 REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_PASSWORD): PASSWORD_SELECTOR})
 
-OPTIONS_SCHEMA = vol.Schema(
+
+def _seconds(low: int, high: int) -> vol.All:
+    return vol.All(
+        NumberSelector(
+            NumberSelectorConfig(
+                min=low, max=high, step=1, unit_of_measurement="s", mode=NumberSelectorMode.BOX
+            )
+        ),
+        vol.Coerce(int),
+        vol.Range(min=low, max=high),
+    )
+
+
+POLLING_SCHEMA = vol.Schema(
     {
-        vol.Required(CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL): vol.All(
-            NumberSelector(
-                NumberSelectorConfig(
-                    min=MIN_SCAN_INTERVAL,
-                    max=MAX_SCAN_INTERVAL,
-                    step=1,
-                    unit_of_measurement="s",
-                    mode=NumberSelectorMode.BOX,
-                )
-            ),
-            vol.Coerce(int),
-        )
+        vol.Required(CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL): _seconds(
+            MIN_SCAN_INTERVAL, MAX_SCAN_INTERVAL
+        ),
+        vol.Required(CONF_EVENTS_ENABLED, default=DEFAULT_EVENTS_ENABLED): BooleanSelector(),
+        vol.Required(CONF_EVENT_INTERVAL, default=DEFAULT_EVENT_INTERVAL): _seconds(
+            MIN_EVENT_INTERVAL, MAX_EVENT_INTERVAL
+        ),
     }
 )
-
-
-def entry_title(info: DeviceInfo) -> str:
-    """Title of a new entry: the model name the device reports."""
-    return f"{MANUFACTURER} {info.device_name}" if info.device_name else f"{MANUFACTURER} intercom"
+# Only for devices with a camera. The stored RTSP password is never sent back
+# to the browser: left empty, the stored one is kept.
+RTSP_SCHEMA = vol.Schema(
+    {
+        vol.Optional(CONF_RTSP_USERNAME): TextSelector(TextSelectorConfig(autocomplete="off")),
+        vol.Optional(CONF_RTSP_PASSWORD): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="new-password")
+        ),
+    }
+)
 
 
 class BasIpConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -97,7 +109,7 @@ class BasIpConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def _async_try_connect(
         self, data: Mapping[str, Any], *, expected_serial: str | None = None
-    ) -> tuple[DeviceInfo | None, dict[str, str]]:
+    ) -> tuple[BasIpDeviceInfo | None, dict[str, str]]:
         """Read what set-up needs; return the device info or the errors per field.
 
         The same calls as a refresh (device info with login, SIP settings) so
@@ -109,18 +121,8 @@ class BasIpConfigFlow(ConfigFlow, domain=DOMAIN):
             await client.get_sip_settings()
         except BasIpDeviceMismatchError:
             raise
-        except BasIpAuthenticationError:
-            return None, {CONF_PASSWORD: "invalid_auth"}
-        except BasIpPermissionError:
-            return None, {CONF_USERNAME: "permission_denied"}
-        except BasIpUnsupportedDeviceError:
-            return None, {"base": "unsupported_device"}
-        except BasIpCertificateError:
-            return None, {CONF_VERIFY_SSL: "invalid_certificate"}
-        except BasIpConnectionError:
-            return None, {CONF_HOST: "cannot_connect"}
-        except BasIpResponseError:
-            return None, {"base": "invalid_response"}
+        except BasIpError as err:
+            return None, flow_error(err)
         except Exception:
             LOGGER.exception("Unexpected error while connecting to the device")
             return None, {"base": "unknown"}
@@ -141,7 +143,7 @@ class BasIpConfigFlow(ConfigFlow, domain=DOMAIN):
                         CONF_VERIFY_SSL: user_input[CONF_VERIFY_SSL],
                     }
                 )
-                return self.async_create_entry(title=entry_title(info), data=user_input)
+                return self.async_create_entry(title=device_name(info), data=user_input)
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(CONNECTION_SCHEMA, user_input),
@@ -219,24 +221,57 @@ class BasIpConfigFlow(ConfigFlow, domain=DOMAIN):
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: ConfigEntry) -> BasIpOptionsFlow:
-        """Options: the polling interval."""
+        """Options: polling, events, stream credentials."""
         return BasIpOptionsFlow()
 
 
 class BasIpOptionsFlow(OptionsFlow):
-    """Choose how often the device is polled."""
+    """Polling, the event channel and the camera's stream credentials."""
+
+    def _has_camera(self) -> bool:
+        entry: BasIpConfigEntry = self.config_entry
+        if entry.state is not ConfigEntryState.LOADED:
+            # Not known while the device is away: offer the fields anyway.
+            return True
+        return entry.runtime_data.capabilities.camera
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the polling interval."""
+        """Ask for the intervals, the event switch and the RTSP credentials."""
+        schema = POLLING_SCHEMA.extend(RTSP_SCHEMA.schema) if self._has_camera() else POLLING_SCHEMA
         if user_input is not None:
+            options = _merge_rtsp_options(self.config_entry.options, user_input)
             entry: BasIpConfigEntry = self.config_entry
             if entry.state is ConfigEntryState.LOADED:
                 # Applied in place: no reload, the entities stay available.
-                entry.runtime_data.async_set_scan_interval(user_input[CONF_SCAN_INTERVAL])
-            return self.async_create_entry(data=user_input)
+                runtime = entry.runtime_data
+                runtime.coordinator.async_set_scan_interval(options[CONF_SCAN_INTERVAL])
+                runtime.events.async_set_options(
+                    enabled=options[CONF_EVENTS_ENABLED],
+                    interval_seconds=options[CONF_EVENT_INTERVAL],
+                )
+            return self.async_create_entry(data=options)
+        suggested = {
+            key: value
+            for key, value in self.config_entry.options.items()
+            if key != CONF_RTSP_PASSWORD
+        }
         return self.async_show_form(
             step_id="init",
-            data_schema=self.add_suggested_values_to_schema(
-                OPTIONS_SCHEMA, self.config_entry.options
-            ),
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
         )
+
+
+def _merge_rtsp_options(stored: Mapping[str, Any], user_input: dict[str, Any]) -> dict[str, Any]:
+    """The new options; an empty RTSP password keeps the stored one.
+
+    Clearing the RTSP username clears both: the device's own credentials are
+    then used again.
+    """
+    options = {key: value for key, value in user_input.items() if key not in RTSP_SCHEMA.schema}
+    username = str(user_input.get(CONF_RTSP_USERNAME) or "").strip()
+    if username:
+        password = user_input.get(CONF_RTSP_PASSWORD) or stored.get(CONF_RTSP_PASSWORD)
+        options[CONF_RTSP_USERNAME] = username
+        if password:
+            options[CONF_RTSP_PASSWORD] = password
+    return options

@@ -27,3 +27,22 @@ EVENT_SETTINGS_CHANGED: Final = "settings_changed"
 ATTR_CHANGED: Final = "changed"
 ATTR_OLD: Final = "old"
 ATTR_NEW: Final = "new"
+
+CONF_EVENTS_ENABLED: Final = "events_enabled"
+DEFAULT_EVENTS_ENABLED: Final = True
+CONF_EVENT_INTERVAL: Final = "event_interval"
+DEFAULT_EVENT_INTERVAL: Final = 2
+MIN_EVENT_INTERVAL: Final = 1
+MAX_EVENT_INTERVAL: Final = 30
+# Used for the live stream where the device masks its RTSP password, or the
+# user changed it on the device.
+CONF_RTSP_USERNAME: Final = "rtsp_username"
+CONF_RTSP_PASSWORD: Final = "rtsp_password"
+
+# A snapshot younger than this is served again instead of asking the device,
+# which needs 2-4 s per snapshot.
+SNAPSHOT_REUSE_SECONDS: Final = 5.0
+
+# Event types of the event entities, as automations see them.
+EVENT_RING: Final = "ring"
+EVENT_MISSED: Final = "missed"

@@ -1,40 +1,34 @@
-"""Polling coordinator: one refresh reads the SIP settings and the SIP status."""
+"""SIP coordinator: one refresh reads the SIP settings, the SIP status and the door contact."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import (
-    ConfigEntryAuthFailed,
-    ConfigEntryError,
-    ConfigEntryNotReady,
-    HomeAssistantError,
-)
+from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .client import (
     BasIpAuthenticationError,
-    BasIpCertificateError,
     BasIpClient,
     BasIpConnectionError,
+    BasIpDeviceInfo,
     BasIpDeviceMismatchError,
     BasIpError,
     BasIpPermissionError,
-    BasIpResponseError,
     BasIpUnsupportedDeviceError,
-    DeviceInfo,
+    DoorStatus,
     SipSettings,
     SipStatus,
 )
 from .const import CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER
+from .errors import translate_error
 from .issues import async_create_device_mismatch_issue, async_delete_device_mismatch_issue
-
-type BasIpConfigEntry = ConfigEntry[BasIpCoordinator]
+from .runtime import BasIpConfigEntry
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,65 +38,12 @@ class BasIpData:
     settings: SipSettings
     status: SipStatus | None
     """``None`` when the device has no SIP status endpoint."""
+    door: DoorStatus | None = None
+    """``None`` without a door sensor, or while it does not answer."""
 
 
-# How each client error reaches Home Assistant: its translation key and
-# whether it needs the user (reauth), cannot work as configured (permanent) or
-# may pass by itself (transient). The first matching class wins.
-_AUTH, _PERMANENT, _TRANSIENT = "auth", "permanent", "transient"
-_ERROR_TRANSLATIONS: tuple[tuple[type[BasIpError], str, str], ...] = (
-    # Retried like an unreachable device (with a repair issue): only the
-    # unauthenticated info endpoint is read until the expected device is back.
-    (BasIpDeviceMismatchError, "device_mismatch", _TRANSIENT),
-    (BasIpAuthenticationError, "invalid_auth", _AUTH),
-    (BasIpPermissionError, "permission_denied", _PERMANENT),
-    (BasIpUnsupportedDeviceError, "unsupported_device", _PERMANENT),
-    (BasIpCertificateError, "invalid_certificate", _TRANSIENT),
-    (BasIpConnectionError, "cannot_connect", _TRANSIENT),
-    (BasIpResponseError, "invalid_response", _TRANSIENT),
-)
-
-
-def translate_error(
-    err: BasIpError,
-    entry: ConfigEntry,
-    *,
-    transient: type[UpdateFailed | ConfigEntryNotReady] = UpdateFailed,
-    permanent: type[UpdateFailed | ConfigEntryError] = ConfigEntryError,
-) -> HomeAssistantError:
-    """Map a client error to the Home Assistant exception that says what to do.
-
-    Authentication → reauthentication. A device that cannot work as configured
-    (no permission, no API v1) → ``permanent``
-    (``ConfigEntryError`` during set-up; ``UpdateFailed`` once running, so that
-    polling goes on and recovers by itself if the cause goes away). Anything
-    that may pass by itself → ``transient`` (``UpdateFailed`` while polling,
-    ``ConfigEntryNotReady`` during set-up).
-    """
-    placeholders = {"host": entry.data[CONF_HOST]}
-    if isinstance(err, BasIpDeviceMismatchError):
-        placeholders |= {
-            "expected_serial": err.expected_serial,
-            "actual_serial": err.actual_serial,
-        }
-    key, kind = next(
-        ((key, kind) for cls, key, kind in _ERROR_TRANSLATIONS if isinstance(err, cls)),
-        ("update_failed", _TRANSIENT),
-    )
-    raised: type[HomeAssistantError] = {
-        _AUTH: ConfigEntryAuthFailed,
-        _PERMANENT: permanent,
-        _TRANSIENT: transient,
-    }[kind]
-    return raised(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders=placeholders,
-    )
-
-
-# Which failure wins when both calls of a refresh fail: the one that needs the
-# user most (another device at the address, then rejected credentials).
+# Which failure wins when several calls of a refresh fail: the one that needs
+# the user most (another device at the address, then rejected credentials).
 _ERROR_PRIORITY: tuple[type[BasIpError], ...] = (
     BasIpDeviceMismatchError,
     BasIpAuthenticationError,
@@ -121,7 +62,7 @@ def _most_important(errors: list[BasIpError]) -> BasIpError:
 
 
 class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
-    """Reads SIP settings and SIP status of one device."""
+    """Reads SIP settings, SIP status and the door contact of one device."""
 
     config_entry: BasIpConfigEntry
 
@@ -130,7 +71,9 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
         hass: HomeAssistant,
         entry: BasIpConfigEntry,
         client: BasIpClient,
-        device_info: DeviceInfo,
+        device_info: BasIpDeviceInfo,
+        *,
+        door_sensor: bool = False,
     ) -> None:
         """Poll at the interval chosen in the options."""
         super().__init__(
@@ -147,6 +90,9 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
         # Unknown until the device has answered once; a device without the
         # status endpoint is then not asked again (its entities are not created).
         self.status_supported: bool | None = None
+        # Only a device with a door sensor is asked for the door contact: one
+        # more request per refresh, nowhere else.
+        self.door_sensor = door_sensor
 
     @callback
     def async_set_scan_interval(self, seconds: int) -> None:
@@ -162,30 +108,28 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
         )
 
     async def _async_update_data(self) -> BasIpData:
-        """Fetch settings and status concurrently over the one shared token."""
-        settings_result: SipSettings | BaseException
-        status_result: SipStatus | BaseException | None = None
-        if self.status_supported is False:
-            (settings_result,) = await asyncio.gather(
-                self.client.get_sip_settings(), return_exceptions=True
-            )
-        else:
-            settings_result, status_result = await asyncio.gather(
-                self.client.get_sip_settings(),
-                self.client.get_sip_status(),
-                return_exceptions=True,
-            )
+        """Fetch settings, status and door concurrently over the one shared token."""
+        calls: list[Awaitable[Any]] = [self.client.get_sip_settings()]
+        if self.status_supported is not False:
+            calls.append(self.client.get_sip_status())
+        if self.door_sensor:
+            calls.append(self.client.get_door_status())
+        results = await asyncio.gather(*calls, return_exceptions=True)
+        settings_result = results[0]
+        status_result = results[1] if self.status_supported is not False else None
+        door_result = results[-1] if self.door_sensor else None
 
-        errors: list[BasIpError] = []
-        for result in (settings_result, status_result):
-            if isinstance(result, BasIpError):
-                errors.append(result)
-            elif isinstance(result, BaseException):
+        for result in results:
+            if isinstance(result, BaseException) and not isinstance(result, BasIpError):
                 raise result
         status_missing = isinstance(status_result, BasIpUnsupportedDeviceError)
-        if status_missing and len(errors) == 1:
-            # Only the status endpoint is missing: the settings still count.
-            errors.clear()
+        # The door contact never fails a refresh: without it only the door
+        # entities go unavailable.
+        errors = [
+            result
+            for result in (settings_result, status_result)
+            if isinstance(result, BasIpError) and not (status_missing and result is status_result)
+        ]
         if errors:
             err = _most_important(errors)
             if isinstance(err, BasIpDeviceMismatchError):
@@ -206,8 +150,20 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
                 self.name,
                 "no longer answers" if status_missing else "answers again",
             )
+        door = door_result if isinstance(door_result, DoorStatus) else None
+        if (
+            self.door_sensor
+            and self.data is not None
+            and (self.data.door is None) != (door is None)
+        ):
+            LOGGER.info(
+                "%s: door sensor %s",
+                self.name,
+                "no longer answers" if door is None else "answers again",
+            )
         async_delete_device_mismatch_issue(self.hass, self.config_entry)
         return BasIpData(
             settings=settings_result,
             status=status_result if isinstance(status_result, SipStatus) else None,
+            door=door,
         )

@@ -1,4 +1,4 @@
-"""Diagnostics: what the integration knows, without secrets or the device address."""
+"""Diagnostics: what the integration knows, without secrets, identifiers or the address."""
 
 from __future__ import annotations
 
@@ -9,30 +9,60 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_HOST, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
-from .coordinator import BasIpConfigEntry
+from .const import CONF_RTSP_PASSWORD
+from .runtime import BasIpConfigEntry
 
-ENTRY_TO_REDACT = {CONF_HOST, CONF_PASSWORD}
-# The models carry no token and no SIP password; the names are listed anyway so
-# that such a field, should one ever be added, cannot reach a download.
-DATA_TO_REDACT = {"password", "sip_password", "token"}
+ENTRY_TO_REDACT = {CONF_HOST, CONF_PASSWORD, CONF_RTSP_PASSWORD}
+# The MAC address and the serial number identify the device, as core's
+# integrations treat them. The models carry no token, no SIP password and no
+# RTSP password in these dicts; the names are listed anyway so that such a
+# field, should one ever be added, cannot reach a download.
+DATA_TO_REDACT = {
+    "password",
+    "sip_password",
+    "rtsp_password",
+    "token",
+    "mac_address",
+    "serial_number",
+}
 
 
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: BasIpConfigEntry
 ) -> dict[str, Any]:
-    """Entry data, options, device info and the latest data."""
-    coordinator = entry.runtime_data
+    """Entry data, options, device info, capabilities and the latest data.
+
+    Nothing from the event log is included: its items can carry card numbers
+    and access codes.
+    """
+    runtime = entry.runtime_data
+    coordinator = runtime.coordinator
+    capabilities = runtime.capabilities
     data = coordinator.data
     status = data.status
+    events = runtime.events
     return {
         "entry": {
             "title": entry.title,
             "data": async_redact_data(dict(entry.data), ENTRY_TO_REDACT),
-            "options": dict(entry.options),
+            "options": async_redact_data(dict(entry.options), ENTRY_TO_REDACT),
         },
-        "device_info": async_redact_data(asdict(coordinator.device_info), DATA_TO_REDACT),
+        "device_info": async_redact_data(asdict(runtime.device_info), DATA_TO_REDACT),
+        "capabilities": {
+            "locks": capabilities.locks,
+            "door_sensor": capabilities.door_sensor,
+            "emergency_hold": capabilities.emergency_hold,
+            "camera": capabilities.camera,
+            "rtsp_credentials_known": capabilities.rtsp is not None
+            and not capabilities.rtsp.password_masked,
+        },
         "status_supported": coordinator.status_supported,
         "last_update_success": coordinator.last_update_success,
+        "events": {
+            "enabled": events.enabled,
+            "supported": events.supported,
+            "last_update_success": events.last_update_success,
+        },
         "data": async_redact_data(
             {
                 "settings": asdict(data.settings),
@@ -45,6 +75,7 @@ async def async_get_config_entry_diagnostics(
                     if status.last_attempt
                     else None,
                 },
+                "door": None if data.door is None else asdict(data.door),
             },
             DATA_TO_REDACT,
         ),

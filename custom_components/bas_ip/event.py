@@ -1,22 +1,43 @@
-"""Event entity: fires when the SIP settings on the device change."""
+"""Event entities: the doorbell, access at the door, device events, SIP settings changes."""
 
 from __future__ import annotations
 
-from dataclasses import fields
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from typing import Any
 
-from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.components import event as event_platform
+from homeassistant.components.event import (
+    EventDeviceClass,
+    EventEntity,
+    EventEntityDescription,
+)
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .client import SipSettings, StunServer
-from .const import ATTR_CHANGED, ATTR_NEW, ATTR_OLD, EVENT_SETTINGS_CHANGED
-from .coordinator import BasIpConfigEntry, BasIpCoordinator
-from .entity import BasIpEntity
+from .client import EventKind, IntercomEvent, SipSettings, StunServer
+from .const import (
+    ATTR_CHANGED,
+    ATTR_NEW,
+    ATTR_OLD,
+    EVENT_MISSED,
+    EVENT_RING as RING,
+    EVENT_SETTINGS_CHANGED,
+    LOGGER,
+)
+from .entity import BasIpEventChannelEntity, BasIpSipEntity
+from .event_coordinator import EventBatch
+from .runtime import BasIpConfigEntry, BasIpRuntimeData
 
-# The coordinator does all device I/O; entities only read its data.
+# Home Assistant 2026.x names the doorbell's standard event type; 2025.4 has
+# no such name, and the same string works there.
+EVENT_RING: str = str(getattr(getattr(event_platform, "DoorbellEventType", None), "RING", RING))
+
+# The coordinators do all device I/O; entities only read their data.
 PARALLEL_UPDATES = 0
+
+ATTR_DEVICE_TIMESTAMP = "device_timestamp"
 
 SIP_SETTINGS_EVENT = EventEntityDescription(
     key="sip_settings",
@@ -26,13 +47,60 @@ SIP_SETTINGS_EVENT = EventEntityDescription(
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class BasIpLogEventDescription(EventEntityDescription):
+    """An event entity fed by one kind of event-log item."""
+
+    kind: EventKind
+    types_fn: Callable[[BasIpRuntimeData], list[str]]
+
+
+def _doorbell_types(runtime: BasIpRuntimeData) -> list[str]:
+    # (inferred) Camdroid panels (the family that answers the lock-type call)
+    # log no missed calls; Android panels and monitors do.
+    if runtime.capabilities.emergency_hold:
+        return [EVENT_RING]
+    return [EVENT_RING, EVENT_MISSED]
+
+
+LOG_EVENTS: tuple[BasIpLogEventDescription, ...] = (
+    BasIpLogEventDescription(
+        key="doorbell",
+        translation_key="doorbell",
+        device_class=EventDeviceClass.DOORBELL,
+        kind=EventKind.DOORBELL,
+        types_fn=_doorbell_types,
+    ),
+    BasIpLogEventDescription(
+        key="access",
+        translation_key="access",
+        kind=EventKind.ACCESS,
+        types_fn=lambda _: ["granted", "denied"],
+    ),
+    BasIpLogEventDescription(
+        key="device_event",
+        translation_key="device_event",
+        kind=EventKind.DEVICE,
+        types_fn=lambda _: ["tamper", "sip_registration_lost", "booted", "login_failed", "other"],
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: BasIpConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Create the settings-change event entity."""
-    async_add_entities([BasIpSettingsEvent(entry.runtime_data, SIP_SETTINGS_EVENT)])
+    """Create the settings-change entity and, where the device has a log, the log's."""
+    runtime = entry.runtime_data
+    entities: list[EventEntity] = [
+        BasIpSettingsEvent(runtime=runtime, description=SIP_SETTINGS_EVENT)
+    ]
+    if runtime.events.supported is not False:
+        entities.extend(
+            BasIpLogEvent(runtime=runtime, description=description) for description in LOG_EVENTS
+        )
+    async_add_entities(entities)
 
 
 def _plain(value: object) -> str | int | None:
@@ -61,7 +129,7 @@ def settings_changes(old: SipSettings, new: SipSettings) -> dict[str, Any]:
     }
 
 
-class BasIpSettingsEvent(BasIpEntity, EventEntity):
+class BasIpSettingsEvent(BasIpSipEntity, EventEntity):
     """Reports SIP settings that differ from the last successful refresh.
 
     The comparison is always against the last settings the device actually
@@ -70,10 +138,7 @@ class BasIpSettingsEvent(BasIpEntity, EventEntity):
     device answers again.
     """
 
-    def __init__(self, coordinator: BasIpCoordinator, description: EventEntityDescription) -> None:
-        """Start without a reference; it is taken when the entity is added."""
-        super().__init__(coordinator, description)
-        self._known: SipSettings | None = None
+    _known: SipSettings | None = None
 
     async def async_added_to_hass(self) -> None:
         """Take the current settings as the reference, without reporting them."""
@@ -90,3 +155,65 @@ class BasIpSettingsEvent(BasIpEntity, EventEntity):
                 self._trigger_event(EVENT_SETTINGS_CHANGED, settings_changes(self._known, settings))
             self._known = settings
         super()._handle_coordinator_update()
+
+
+class BasIpLogEvent(BasIpEventChannelEntity, EventEntity):
+    """Fires for each new event-log item of its kind, exactly once."""
+
+    entity_description: BasIpLogEventDescription
+    # Sequence number of the last poll whose events this entity handled.
+    _handled_seq = 0
+
+    def __init__(self, *, runtime: BasIpRuntimeData, description: BasIpLogEventDescription) -> None:
+        """Take the event types the device family logs."""
+        super().__init__(runtime=runtime, description=description)
+        self._attr_event_types = description.types_fn(runtime)
+
+    async def async_added_to_hass(self) -> None:
+        """Fire what the set-up poll found, or start after the current poll."""
+        await super().async_added_to_hass()
+        # None while events were off at set-up (no poll has run).
+        batch: EventBatch | None = self.coordinator.data
+        if batch is None:
+            return
+        if self.coordinator.delivering_setup_batch:
+            # Logged while Home Assistant was away (stale rings are already
+            # dropped): these entities are the first to hear of it.
+            self._fire(batch.events)
+        self._handled_seq = batch.seq
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Fire the events of a poll not handled yet, then write the state."""
+        batch: EventBatch | None = self.coordinator.data
+        if (
+            batch is not None
+            and self.coordinator.last_update_success
+            and batch.seq > self._handled_seq
+        ):
+            self._handled_seq = batch.seq
+            self._fire(batch.events)
+        super()._handle_coordinator_update()
+
+    @callback
+    def _fire(self, events: tuple[IntercomEvent, ...]) -> None:
+        mine = [event for event in events if event.kind is self.entity_description.kind]
+        if not mine:
+            return
+        # Back from unavailable: show the previous state first, so that an
+        # automation sees each event as a change from a normal state.
+        self.async_write_ha_state()
+        for event in mine:
+            event_type = event.type
+            if event_type not in self._attr_event_types:
+                # A type this family is not known to log: never dropped
+                # silently, reported as "other" where the entity has it.
+                if "other" not in self._attr_event_types:
+                    LOGGER.debug("%s: ignoring %s event", self.entity_id, event_type)
+                    continue
+                event_type = "other"
+            self._trigger_event(
+                event_type, {**event.data, ATTR_DEVICE_TIMESTAMP: event.item.timestamp}
+            )
+            # One state per event, so that an automation sees each of them.
+            self.async_write_ha_state()

@@ -9,7 +9,8 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_SSL, CONF_USERNAM
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .client import BasIpClient
+from .client import BasIpClient, BasIpDeviceInfo
+from .const import MANUFACTURER
 
 
 def create_client(
@@ -34,3 +35,8 @@ def create_client(
         verify_ssl=verify_ssl,
         expected_serial=expected_serial,
     )
+
+
+def device_name(info: BasIpDeviceInfo) -> str:
+    """Name of the device in Home Assistant, and the title of its entry."""
+    return f"{MANUFACTURER} {info.device_name}" if info.device_name else f"{MANUFACTURER} intercom"

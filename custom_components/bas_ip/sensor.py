@@ -1,10 +1,10 @@
-"""Sensors: SIP account settings and registration state."""
+"""Sensors: SIP account settings, registration state, the last log event."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -16,8 +16,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import SipRegistrationStatus, SipSettings, SipStatus, SipTransport
-from .coordinator import BasIpConfigEntry, BasIpCoordinator
-from .entity import BasIpEntity, BasIpStatusEntity
+from .entity import BasIpEventChannelEntity, BasIpSipEntity, BasIpStatusEntity
+from .event_coordinator import EventBatch
+from .runtime import BasIpConfigEntry
 
 # The coordinator does all device I/O; entities only read its data.
 PARALLEL_UPDATES = 0
@@ -118,36 +119,62 @@ STATUS_SENSORS: tuple[BasIpStatusSensorDescription, ...] = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class BasIpEventLogSensorDescription(SensorEntityDescription):
+    """A sensor read from the event channel."""
+
+    value_fn: Callable[[EventBatch], datetime | None]
+
+
+def _device_time(batch: EventBatch) -> datetime | None:
+    # The device's own clock, as it stamped the item: a skewed device clock
+    # shows here as it is.
+    newest = batch.newest
+    return None if newest is None else datetime.fromtimestamp(newest.timestamp / 1000, tz=UTC)
+
+
+EVENT_LOG_SENSORS: tuple[BasIpEventLogSensorDescription, ...] = (
+    BasIpEventLogSensorDescription(
+        key="last_log_event",
+        translation_key="last_log_event",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=_device_time,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: BasIpConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Create the sensors the device has data for."""
-    coordinator = entry.runtime_data
+    runtime = entry.runtime_data
+    coordinator = runtime.coordinator
     settings = coordinator.data.settings
     entities: list[SensorEntity] = [
-        BasIpSettingsSensor(coordinator, description)
+        BasIpSettingsSensor(runtime=runtime, description=description)
         for description in SETTINGS_SENSORS
         if description.exists_fn(settings)
     ]
     if coordinator.status_supported:
         entities.extend(
-            BasIpStatusSensor(coordinator, description) for description in STATUS_SENSORS
+            BasIpStatusSensor(runtime=runtime, description=description)
+            for description in STATUS_SENSORS
+        )
+    if runtime.events.supported is not False:
+        entities.extend(
+            BasIpEventLogSensor(runtime=runtime, description=description)
+            for description in EVENT_LOG_SENSORS
         )
     async_add_entities(entities)
 
 
-class BasIpSettingsSensor(BasIpEntity, SensorEntity):
+class BasIpSettingsSensor(BasIpSipEntity, SensorEntity):
     """A value of the SIP settings."""
 
     entity_description: BasIpSettingsSensorDescription
-
-    def __init__(
-        self, coordinator: BasIpCoordinator, description: BasIpSettingsSensorDescription
-    ) -> None:
-        """Describe the sensor."""
-        super().__init__(coordinator, description)
 
     @property
     def native_value(self) -> str | int | None:
@@ -160,14 +187,20 @@ class BasIpStatusSensor(BasIpStatusEntity, SensorEntity):
 
     entity_description: BasIpStatusSensorDescription
 
-    def __init__(
-        self, coordinator: BasIpCoordinator, description: BasIpStatusSensorDescription
-    ) -> None:
-        """Describe the sensor."""
-        super().__init__(coordinator, description)
-
     @property
     def native_value(self) -> str | datetime | None:
         """Current value from the last successful refresh."""
         status = self.coordinator.data.status
         return None if status is None else self.entity_description.value_fn(status)
+
+
+class BasIpEventLogSensor(BasIpEventChannelEntity, SensorEntity):
+    """A value of the event channel."""
+
+    entity_description: BasIpEventLogSensorDescription
+
+    @property
+    def native_value(self) -> datetime | None:
+        """Value from the latest poll of the log."""
+        batch: EventBatch | None = self.coordinator.data
+        return None if batch is None else self.entity_description.value_fn(batch)

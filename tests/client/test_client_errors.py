@@ -220,7 +220,8 @@ async def test_undecodable_body(
             "register_last_attempt",
         ),
         (SETTINGS, lambda c: c.get_sip_settings(), None, "sip_settings"),
-        (SETTINGS, lambda c: c.get_sip_settings(), {"user": "1"}, "realm"),
+        # An empty SIP account (no realm) parses; a missing transport does not.
+        (SETTINGS, lambda c: c.get_sip_settings(), {"user": "1", "realm": ""}, "transport"),
         (ENABLE, lambda c: c.get_sip_enabled(), {"sip_enable": "true"}, "sip_enable"),
         (ENABLE, lambda c: c.get_sip_enabled(), "on", "sip_enable"),
         (MAC, lambda c: c.get_mac_address(), {"mac_address": "zz"}, "mac_address"),
@@ -363,8 +364,8 @@ async def test_refusal_for_replaced_credentials_is_ignored(
     client = make_client(device)
     await client.login()
     client.set_credentials(USERNAME, NEW_PASSWORD)
-    stale_generation = client._credentials_generation - 1
-    client._credentials_rejected("an-old-token", stale_generation)
+    stale_generation = client._auth._credentials_generation - 1
+    client._auth._credentials_rejected("an-old-token", stale_generation)
     device.set_password(NEW_PASSWORD)
     assert (await client.get_sip_status()).registered
 

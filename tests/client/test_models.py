@@ -18,7 +18,7 @@ import pytest
 
 from custom_components.bas_ip.client import (
     BasIpResponseError,
-    DeviceInfo,
+    BasIpDeviceInfo,
     SipEnabled,
     SipRegistrationStatus,
     SipSettings,
@@ -67,13 +67,13 @@ def assert_rejects(parse: Callable[[Any], object], data: Any, field: str) -> Non
 NOT_AN_OBJECT: list[Any] = [None, [], "text", 1, 1.5, True]
 
 
-# --- DeviceInfo --------------------------------------------------------------------
+# --- BasIpDeviceInfo --------------------------------------------------------------------
 
 
 def test_device_info_full() -> None:
     """Every known field is read; unknown ones (commit, mcu_version…) are ignored."""
-    info = DeviceInfo.from_dict(load("info_camdroid_monitor.json"))
-    assert info == DeviceInfo(
+    info = BasIpDeviceInfo.from_dict(load("info_camdroid_monitor.json"))
+    assert info == BasIpDeviceInfo(
         serial_number="5c4d3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a",
         api_version="1.6.0",
         firmware_version="3.9.2",
@@ -89,7 +89,7 @@ def test_device_info_full() -> None:
 
 def test_device_info_minimal() -> None:
     """Only serial and API version are required; a ``v`` prefix is understood."""
-    info = DeviceInfo.from_dict(load("info_minimal.json"))
+    info = BasIpDeviceInfo.from_dict(load("info_minimal.json"))
     assert info.serial_number == "0f0e0d0c-0b0a-4909-8807-060504030201"
     assert info.api_major_version == 1
     assert (
@@ -104,18 +104,18 @@ def test_device_info_minimal() -> None:
 
 def test_device_info_old_firmware() -> None:
     """API 0.x parses; deciding it is unsupported is the client's job."""
-    assert DeviceInfo.from_dict(load("info_old_firmware.json")).api_major_version == 0
+    assert BasIpDeviceInfo.from_dict(load("info_old_firmware.json")).api_major_version == 0
 
 
 def test_api_major_version_of_unparsed_model() -> None:
     """A model built by hand with a non-version string reports major 0."""
-    assert DeviceInfo(serial_number="x", api_version="unknown").api_major_version == 0
+    assert BasIpDeviceInfo(serial_number="x", api_version="unknown").api_major_version == 0
 
 
 @pytest.mark.parametrize("data", NOT_AN_OBJECT)
 def test_device_info_not_an_object(data: Any) -> None:
     """Anything but an object is rejected as a whole."""
-    assert_rejects(DeviceInfo.from_dict, data, "info")
+    assert_rejects(BasIpDeviceInfo.from_dict, data, "info")
 
 
 @pytest.mark.parametrize(
@@ -140,7 +140,7 @@ def test_device_info_not_an_object(data: Any) -> None:
 def test_device_info_bad_field(field: str, value: Any) -> None:
     """Each field of the wrong type (or empty where required) is named."""
     assert_rejects(
-        DeviceInfo.from_dict, with_field(load("info_camdroid_monitor.json"), field, value), field
+        BasIpDeviceInfo.from_dict, with_field(load("info_camdroid_monitor.json"), field, value), field
     )
 
 
@@ -148,7 +148,7 @@ def test_device_info_bad_field(field: str, value: Any) -> None:
 def test_device_info_missing_required(field: str) -> None:
     """Missing required fields are named."""
     assert_rejects(
-        DeviceInfo.from_dict, without_field(load("info_camdroid_monitor.json"), field), field
+        BasIpDeviceInfo.from_dict, without_field(load("info_camdroid_monitor.json"), field), field
     )
 
 
@@ -250,15 +250,27 @@ def test_sip_settings_password_is_never_validated() -> None:
         assert SipSettings.from_dict(body).user == "101"
 
 
+@pytest.mark.parametrize("value", [None, "", " ", "\t"])
+@pytest.mark.parametrize("field", ["user", "realm", "proxy"])
+def test_sip_settings_unconfigured_account(field: str, value: Any) -> None:
+    """An empty SIP account parses: blank or missing user, realm and proxy are ``None``."""
+    body = with_field(load("sip_settings_seed.json"), field, value)
+    assert getattr(SipSettings.from_dict(body), field) is None
+    assert getattr(SipSettings.from_dict(without_field(body, field)), field) is None
+
+
+def test_sip_settings_empty_account_fixture() -> None:
+    """A panel used only for doors and the camera: every SIP text empty."""
+    settings = SipSettings.from_dict(load("sip_settings_empty.json"))
+    assert (settings.user, settings.realm, settings.proxy) == (None, None, None)
+    assert settings.transport is SipTransport.UDP
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("user", None),
-        ("user", ""),
-        ("user", " "),
         ("user", 101),
         ("user", "1" * 32),
-        ("realm", None),
         ("realm", 10),
         ("transport", None),
         ("transport", "sctp"),
@@ -475,7 +487,7 @@ FIELD_NAMES = st.sampled_from(
     ]
 )
 PARSERS: list[Callable[[Any], object]] = [
-    DeviceInfo.from_dict,
+    BasIpDeviceInfo.from_dict,
     parse_mac_address,
     SipSettings.from_dict,
     StunServer.from_dict,

@@ -8,7 +8,6 @@ request timeouts fire when the test moves time on, not after real seconds.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Generator, Iterable
 from datetime import timedelta
 import json
@@ -38,14 +37,34 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.bas_ip.const import DEFAULT_SCAN_INTERVAL, DOMAIN
 from simulator import DeviceSimulator, Profile
-from tests.conftest import SimulatorFactory
-from tests.const import PASSWORD, SECRETS, USERNAME
+from tests.conftest import SECRET_GUARD, SimulatorFactory
+from tests.const import PASSWORD, USERNAME
+from tests.waits import wait_until
 
 POLL: Final = timedelta(seconds=DEFAULT_SCAN_INTERVAL)
+# The coordinator's name in HA's "Error fetching ..." lines (entry title "BAS-IP AQ-07L").
+COORDINATOR: Final = "bas_ip BAS-IP AQ-07L"
 # Entities fed by /api/v1/sip/status; every other entity reads the settings.
 STATUS_KEYS: Final = frozenset(
     {"sip_registered", "registration_status", "last_registration_attempt"}
 )
+_SETTINGS_KEYS: Final = frozenset(
+    {
+        "sip_settings",
+        "sip_user",
+        "sip_realm",
+        "sip_proxy",
+        "sip_transport",
+        "registration_interval",
+        "stun_server",
+    }
+)
+# Every entity each profile gets (the harness enables the disabled-by-default ones).
+ENTITY_KEYS: Final = {
+    Profile.CAMDROID_MONITOR: STATUS_KEYS | _SETTINGS_KEYS | {"h264_payload_type"},
+    Profile.CAMDROID_PANEL: STATUS_KEYS | _SETTINGS_KEYS,
+    Profile.ANDROID_PANEL: STATUS_KEYS | _SETTINGS_KEYS,
+}
 
 
 def ha_clock() -> float:
@@ -131,11 +150,10 @@ class FaultHarness:
         wanted = {path: self.device.requests[path] + 1 for path in paths}
         self.freezer.tick(POLL)
         async_fire_time_changed(self.hass)
-        for _ in range(100_000):
-            if all(self.device.requests[path] >= n for path, n in wanted.items()):
-                return
-            await asyncio.sleep(0)
-        pytest.fail("the poll never reached the device")
+        await wait_until(
+            lambda: all(self.device.requests[path] >= n for path, n in wanted.items()),
+            "the poll reaching the device",
+        )
 
     async def advance(self, seconds: float) -> None:
         """Move time on (e.g. past a request timeout) and let everything settle."""
@@ -154,6 +172,13 @@ class FaultHarness:
     def entity_ids(self) -> list[str]:
         """Entity ids of every entity of the entry."""
         return [item.entity_id for item in self.registry_entries]
+
+    @property
+    def keys(self) -> set[str]:
+        """Entity keys (unique id without the serial) of every entity of the entry."""
+        return {
+            item.unique_id.removeprefix(f"{self.entry.unique_id}_") for item in self.registry_entries
+        }
 
     def entity_ids_of(self, *, status: bool) -> list[str]:
         """Entities fed by the status endpoint (``status=True``) or by the settings."""
@@ -206,6 +231,40 @@ class FaultHarness:
             and not _is_custom_integration_notice(r)
         ]
 
+    def problem_lines(self) -> list[tuple[str, str, str]]:
+        """(logger, level, message) of every line :meth:`problems` counts; none has a traceback."""
+        lines = []
+        for record in self.records:
+            if (
+                record.levelno < logging.WARNING
+                or _is_time_travel_artifact(record)
+                or _is_custom_integration_notice(record)
+            ):
+                continue
+            message = record.getMessage()
+            assert record.exc_info is None, f"traceback logged with {message!r}"
+            assert record.exc_text is None, f"traceback logged with {message!r}"
+            assert "Traceback" not in message
+            lines.append((record.name, record.levelname, message))
+        return lines
+
+    def fetch_error(self, reason: str) -> tuple[str, str, str]:
+        """The one line Home Assistant's coordinator logs when polling starts failing."""
+        return ("custom_components.bas_ip", "ERROR", f"Error fetching {COORDINATOR} data: {reason}")
+
+    def assert_outcome(
+        self,
+        *,
+        unavailable: Iterable[str],
+        lines: list[tuple[str, str, str]],
+        reauth: bool,
+    ) -> None:
+        """The exact outcome of a row: these entities down, these lines, reauth or not."""
+        assert sorted(self.unavailable()) == sorted(unavailable)
+        assert self.problem_lines() == lines
+        assert len(self.reauth_flows()) == (1 if reauth else 0)
+        self.assert_no_secrets()
+
     def recoveries(self) -> list[str]:
         """The coordinator's "recovered" lines since :meth:`mark`."""
         return [r.getMessage() for r in self.records if "data recovered" in r.getMessage()]
@@ -224,16 +283,16 @@ class FaultHarness:
         return self.device.logins + self.device.login_failures
 
     def assert_no_secrets(self) -> None:
-        """No password, digest, SIP password or token in logs, states or the entry reason."""
-        secrets = {*SECRETS, *self.device.issued_tokens}
+        """No secret (in any form the session guard knows) in logs, states or the entry reason."""
+        SECRET_GUARD.learn_devices()
         texts = [self.caplog.text, str(self.entry.reason)]
         texts.extend(f"{r.getMessage()} {r.exc_text or ''}" for r in self.caplog.records)
         texts.extend(
             json.dumps(state.as_dict(), default=str)
             for state in [*self.history, *self.hass.states.async_all()]
         )
-        leaked = sorted({secret for secret in secrets for text in texts if secret in text})
-        assert not leaked, f"{len(leaked)} secret(s) reached logs or states"
+        leaked = sum(SECRET_GUARD.find(text) is not None for text in texts)
+        assert leaked == 0, f"{leaked} log line(s) or state(s) contain a secret"
 
     def values_shown(self) -> set[str]:
         """Every state and attribute value written since :meth:`mark`, as text."""
@@ -289,6 +348,6 @@ async def harness(
     )
     harness = FaultHarness(hass, freezer, caplog, device, entry)
     await harness.setup()
-    assert harness.entity_ids
-    assert not harness.unavailable()
+    assert harness.keys == ENTITY_KEYS[device.profile]
+    assert harness.unavailable() == []
     return harness

@@ -1,11 +1,12 @@
 """The fault matrix: what a device or the network can do, and what the integration does.
 
 Every row runs the integration inside Home Assistant's test harness against
-the simulator over real HTTP and checks the same things: which entities are
-available, how many log lines at WARNING and above it wrote (one when a
-problem starts, not one per failed poll), whether reauthentication started,
-how many logins the device saw, and that no secret reached a log line, a
-state or an attribute.
+the simulator over real HTTP and asserts the exact outcome
+(``FaultHarness.assert_outcome``): the exact set of unavailable entities, the
+exact log lines at WARNING and above (logger, level and text; one when a
+problem starts, not one per failed poll; none with a traceback), whether
+reauthentication started (yes or no), how many logins the device saw, and that
+no secret reached a log line, a state or an attribute.
 """
 
 from __future__ import annotations
@@ -27,7 +28,41 @@ from tests.conftest import SimulatorFactory
 from tests.const import NEW_PASSWORD
 from tests.tls import tolerate_refused_tls_handshakes
 
-from .conftest import FaultHarness, entry_data, ha_clock
+from .conftest import (
+    COORDINATOR as COORDINATOR_NAME,
+    ENTITY_KEYS,
+    STATUS_KEYS,
+    FaultHarness,
+    entry_data,
+    ha_clock,
+)
+
+CANNOT_CONNECT: Final = "Cannot connect to the BAS-IP device at {host}"
+UNREADABLE: Final = "The BAS-IP device at {host} answered with data that cannot be read"
+REJECTED: Final = "The BAS-IP device at {host} rejected the username or password"
+NO_RIGHTS: Final = "The account configured for the BAS-IP device at {host} may not read its SIP settings"
+SWAPPED: Final = (
+    "The address {host} now answers as the BAS-IP device with serial number {actual} "
+    "instead of {expected}. No credentials were sent to it"
+)
+STATUS_GONE: Final = "SIP status endpoint no longer answers"
+STATUS_BACK: Final = "SIP status endpoint answers again"
+
+
+def error_line(harness: FaultHarness, template: str, **values: str) -> tuple[str, str, str]:
+    """The coordinator's ERROR line for ``template`` on the harness's device."""
+    return harness.fetch_error(template.format(host=harness.device.address, **values))
+
+
+def info_lines(harness: FaultHarness, text: str) -> list[str]:
+    """The integration's INFO lines since the last mark that contain ``text``."""
+    return [
+        r.getMessage()
+        for r in harness.records
+        if r.name.startswith("custom_components.bas_ip")
+        and r.levelname == "INFO"
+        and text in r.getMessage()
+    ]
 
 PATH_SETTINGS: Final = "/api/v1/device/sip/settings"
 PATH_STATUS: Final = "/api/v1/sip/status"
@@ -35,14 +70,12 @@ PATH_LOGIN: Final = "/api/v1/login"
 OUTAGE_POLLS: Final = 6
 
 
-async def assert_recovers(harness: FaultHarness, problems: int = 1) -> None:
+async def assert_recovers(harness: FaultHarness) -> None:
     """After the fault is gone, one poll brings every entity back, with one INFO line."""
     harness.mark()
     await harness.poll()
-    assert not harness.unavailable()
-    assert len(harness.recoveries()) == 1
-    assert harness.problems() == []
-    harness.assert_no_secrets()
+    harness.assert_outcome(unavailable=[], lines=[], reauth=False)
+    assert harness.recoveries() == [f"Fetching {COORDINATOR_NAME} data recovered"]
 
 
 # --- the network -------------------------------------------------------------
@@ -54,11 +87,12 @@ async def test_connection_refused(harness: FaultHarness) -> None:
     await harness.device.stop()
     await harness.poll(OUTAGE_POLLS)
 
-    assert harness.unavailable() == harness.entity_ids
-    assert len(harness.problems()) == 1
-    assert harness.reauth_flows() == []
+    harness.assert_outcome(
+        unavailable=harness.entity_ids,
+        lines=[error_line(harness, CANNOT_CONNECT)],
+        reauth=False,
+    )
     assert harness.login_attempts == logins
-    harness.assert_no_secrets()
 
     await harness.device.start()  # same port: the device is back
     await assert_recovers(harness)
@@ -85,11 +119,11 @@ async def test_connection_refused_at_setup(
     await hass.async_block_till_done()
 
     assert entry.state is ConfigEntryState.SETUP_RETRY
-    assert "Cannot connect" in str(entry.reason)
-    assert harness.problems() == []
+    assert str(entry.reason) == CANNOT_CONNECT.format(host=device.address)
+    assert harness.entity_ids == []
+    harness.assert_outcome(unavailable=[], lines=[], reauth=False)
     assert harness.login_attempts == 0
     assert sum(device.requests.values()) == 0
-    harness.assert_no_secrets()
 
 
 async def test_timeout(harness: FaultHarness) -> None:
@@ -101,30 +135,38 @@ async def test_timeout(harness: FaultHarness) -> None:
         # The client's own timeout fires once (frozen) time passes it.
         await harness.advance(11)
         assert harness.unavailable() == harness.entity_ids
-    assert len(harness.problems()) == 1
-    assert harness.reauth_flows() == []
+    harness.assert_outcome(
+        unavailable=harness.entity_ids,
+        lines=[error_line(harness, CANNOT_CONNECT)],
+        reauth=False,
+    )
     assert harness.login_attempts == logins
-    harness.assert_no_secrets()
 
     harness.device.delay = 0.0
     await assert_recovers(harness)
 
 
 @pytest.mark.parametrize(
-    "fault", [Fault.HTML_500, Fault.INVALID_JSON, Fault.EMPTY_BODY, Fault.DROP_CONNECTION]
+    ("fault", "reason"),
+    [
+        (Fault.HTML_500, UNREADABLE),
+        (Fault.INVALID_JSON, UNREADABLE),
+        (Fault.EMPTY_BODY, UNREADABLE),
+        (Fault.DROP_CONNECTION, CANNOT_CONNECT),
+    ],
+    ids=["html_500", "invalid_json", "empty_body", "drop_connection"],
 )
-async def test_broken_answers(harness: FaultHarness, fault: Fault) -> None:
+async def test_broken_answers(harness: FaultHarness, fault: Fault, reason: str) -> None:
     """HTML 500, broken JSON, empty body, dropped connection on every device call."""
     logins = harness.login_attempts
     harness.device.set_fault(fault)
     await harness.poll(OUTAGE_POLLS)
 
-    assert harness.unavailable() == harness.entity_ids
-    assert len(harness.problems()) == 1
-    assert harness.reauth_flows() == []
+    harness.assert_outcome(
+        unavailable=harness.entity_ids, lines=[error_line(harness, reason)], reauth=False
+    )
     # A broken answer is no reason to log in again.
     assert harness.login_attempts == logins
-    harness.assert_no_secrets()
 
     harness.device.clear_faults()
     await assert_recovers(harness)
@@ -140,10 +182,10 @@ async def test_flapping_connection(harness: FaultHarness) -> None:
         await harness.device.start()
         await harness.poll(2)
         assert not harness.unavailable()
-    assert len(harness.problems()) == cycles
-    assert len(harness.recoveries()) == cycles
-    assert harness.reauth_flows() == []
-    harness.assert_no_secrets()
+    harness.assert_outcome(
+        unavailable=[], lines=[error_line(harness, CANNOT_CONNECT)] * cycles, reauth=False
+    )
+    assert harness.recoveries() == [f"Fetching {COORDINATOR_NAME} data recovered"] * cycles
 
 
 async def test_tls_failure(
@@ -175,15 +217,17 @@ async def test_tls_failure(
     # The handshake failed before any HTTP request: no credentials left the client.
     assert sum(device.requests.values()) == 0
     assert harness.login_attempts == 0
-    assert harness.reauth_flows() == []
     # Retries are logged at DEBUG; the reason is on the entry.
-    assert harness.problems() == []
-    assert len(refused) >= 1
-    harness.assert_no_secrets()
+    assert harness.entity_ids == []
+    harness.assert_outcome(unavailable=[], lines=[], reauth=False)
+    assert refused  # the server saw the client refuse its certificate
 
 
 async def test_tls_without_verification_works(
-    hass: HomeAssistant, simulator_factory: SimulatorFactory
+    hass: HomeAssistant,
+    simulator_factory: SimulatorFactory,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Control for the TLS row: the same device loads when verification is off."""
     device = await simulator_factory(
@@ -194,10 +238,12 @@ async def test_tls_without_verification_works(
         unique_id=device.serial,
         data=entry_data(device, ssl=True, verify_ssl=False),
     )
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    harness = FaultHarness(hass, freezer, caplog, device, entry)
+    await harness.setup()
+    await harness.poll(3)
     assert entry.state is ConfigEntryState.LOADED
+    assert harness.keys == ENTITY_KEYS[Profile.ANDROID_PANEL]
+    harness.assert_outcome(unavailable=[], lines=[], reauth=False)
     assert device.logins == 1
 
 
@@ -232,6 +278,19 @@ STATUS_FIELD_FAULTS: Final[list[tuple[str, Any]]] = [
 ]
 
 
+# 100 polls at 30 s with 10-minute tokens (see test_token_lifetime_logins).
+TOKEN_LIFETIME_LOGINS: Final = 5
+
+
+def mismatch_issues(hass: HomeAssistant) -> int:
+    """Repair issues of this integration about another device at the address."""
+    return sum(
+        1
+        for domain, issue_id in ir.async_get(hass).issues
+        if domain == DOMAIN and issue_id.startswith(ISSUE_DEVICE_MISMATCH)
+    )
+
+
 def _shown(value: Any) -> str:
     return value if isinstance(value, str) else repr(value)
 
@@ -246,13 +305,12 @@ async def test_wrong_shape_settings(harness: FaultHarness, field: str, value: An
 
     # Every entity reads the settings (the registration ones too, through the
     # one refresh): none may show half-checked data.
-    assert harness.unavailable() == harness.entity_ids
     if isinstance(value, str) and value:
         assert not any(f'"state": "{value}"' in shown for shown in harness.values_shown())
-    assert len(harness.problems()) == 1
-    assert harness.reauth_flows() == []
+    harness.assert_outcome(
+        unavailable=harness.entity_ids, lines=[error_line(harness, UNREADABLE)], reauth=False
+    )
     assert harness.login_attempts == logins
-    harness.assert_no_secrets()
 
     harness.device.clear_faults()
     await assert_recovers(harness)
@@ -266,13 +324,13 @@ async def test_wrong_shape_status(harness: FaultHarness, field: str, value: Any)
     harness.device.set_fault(Fault.WRONG_SHAPE, paths=[PATH_STATUS], body=body)
     await harness.poll(OUTAGE_POLLS)
 
-    assert set(harness.entity_ids_of(status=True)) <= set(harness.unavailable())
     if isinstance(value, str):
         assert not any(_shown(value) in shown for shown in harness.values_shown())
-    assert len(harness.problems()) == 1
-    assert harness.reauth_flows() == []
+    # One refresh reads both endpoints: a broken status answer fails all of it.
+    harness.assert_outcome(
+        unavailable=harness.entity_ids, lines=[error_line(harness, UNREADABLE)], reauth=False
+    )
     assert harness.login_attempts == logins
-    harness.assert_no_secrets()
 
     harness.device.clear_faults()
     await assert_recovers(harness)
@@ -290,9 +348,7 @@ async def test_token_expiry_mid_run(harness: FaultHarness) -> None:
     assert harness.device.logins == logins + 1
     assert harness.device.login_failures == 0
     assert harness.went_unavailable() == []
-    assert harness.problems() == []
-    assert harness.reauth_flows() == []
-    harness.assert_no_secrets()
+    harness.assert_outcome(unavailable=[], lines=[], reauth=False)
 
 
 @pytest.mark.parametrize("fault_device_options", [{"token_lifetime": 600.0}])
@@ -303,10 +359,11 @@ async def test_token_lifetime_logins(harness: FaultHarness) -> None:
     await harness.poll(polls)
 
     lifetimes = polls * 30 // 600
-    assert harness.device.logins - logins in (lifetimes, lifetimes + 1)
+    assert harness.device.logins - logins == TOKEN_LIFETIME_LOGINS
+    assert TOKEN_LIFETIME_LOGINS in (lifetimes, lifetimes + 1)
     assert harness.device.login_failures == 0
     assert harness.went_unavailable() == []
-    assert harness.problems() == []
+    harness.assert_outcome(unavailable=[], lines=[], reauth=False)
 
 
 async def test_password_changed_on_device(harness: FaultHarness) -> None:
@@ -322,9 +379,13 @@ async def test_password_changed_on_device(harness: FaultHarness) -> None:
     requests = sum(harness.device.requests.values())
     await harness.poll(20)
     assert harness.login_attempts == attempts
-    assert len(harness.reauth_flows()) == 1
-    assert len(harness.problems()) == 1
-    harness.assert_no_secrets()
+    auth_failed = (
+        "custom_components.bas_ip",
+        "ERROR",
+        f"Authentication failed while fetching {COORDINATOR_NAME} data: "
+        + REJECTED.format(host=harness.device.address),
+    )
+    harness.assert_outcome(unavailable=harness.entity_ids, lines=[auth_failed], reauth=True)
     polled_while_waiting = sum(harness.device.requests.values()) - requests
 
     # The user enters the new password: the entry comes back.
@@ -335,9 +396,9 @@ async def test_password_changed_on_device(harness: FaultHarness) -> None:
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
     assert harness.entry.state is ConfigEntryState.LOADED
-    assert not harness.unavailable()
     assert polled_while_waiting == 0
-    harness.assert_no_secrets()
+    # The outage's one line, nothing new; the reauth flow is finished.
+    harness.assert_outcome(unavailable=[], lines=[auth_failed], reauth=False)
 
 
 async def test_permission_denied(harness: FaultHarness) -> None:
@@ -346,11 +407,10 @@ async def test_permission_denied(harness: FaultHarness) -> None:
     harness.device.set_fault(Fault.PERMISSION_DENIED)
     await harness.poll(OUTAGE_POLLS)
 
-    assert harness.unavailable() == harness.entity_ids
-    assert len(harness.problems()) == 1
-    assert harness.reauth_flows() == []
+    harness.assert_outcome(
+        unavailable=harness.entity_ids, lines=[error_line(harness, NO_RIGHTS)], reauth=False
+    )
     assert harness.login_attempts == logins
-    harness.assert_no_secrets()
 
     harness.device.clear_faults()
     await assert_recovers(harness)
@@ -366,18 +426,18 @@ async def test_status_endpoint_missing_mid_run(harness: FaultHarness) -> None:
     harness.device.status_endpoint_missing = True
     await harness.poll(OUTAGE_POLLS)
 
-    assert harness.unavailable(settings_ids) == []
     assert {entity_id: harness.state(entity_id).state for entity_id in settings_ids} == before
-    assert harness.unavailable(harness.entity_ids_of(status=True)) == harness.entity_ids_of(
-        status=True
+    # A missing status endpoint is not an error: one INFO line, nothing at WARNING.
+    harness.assert_outcome(
+        unavailable=harness.entity_ids_of(status=True), lines=[], reauth=False
     )
-    assert len(harness.problems()) <= 1
-    assert harness.reauth_flows() == []
-    harness.assert_no_secrets()
+    assert info_lines(harness, "SIP status endpoint") == [f"{COORDINATOR_NAME}: {STATUS_GONE}"]
 
+    harness.mark()
     harness.device.status_endpoint_missing = False
     await harness.poll()
-    assert not harness.unavailable()
+    harness.assert_outcome(unavailable=[], lines=[], reauth=False)
+    assert info_lines(harness, "SIP status endpoint") == [f"{COORDINATOR_NAME}: {STATUS_BACK}"]
 
 
 async def test_status_endpoint_missing_from_the_start(
@@ -393,13 +453,12 @@ async def test_status_endpoint_missing_from_the_start(
     harness = FaultHarness(hass, freezer, caplog, device, entry)
     await harness.setup()
 
-    assert harness.entity_ids_of(status=True) == []
-    assert harness.entity_ids_of(status=False)
+    # Without the endpoint the status entities are never created.
+    assert harness.keys == ENTITY_KEYS[Profile.CAMDROID_PANEL] - STATUS_KEYS
     await harness.poll(10)
-    assert not harness.unavailable()
     assert device.requests[PATH_STATUS] == 1
     assert device.requests[PATH_SETTINGS] == 11
-    assert harness.problems() == []
+    harness.assert_outcome(unavailable=[], lines=[], reauth=False)
 
 
 async def test_device_swapped(harness: FaultHarness) -> None:
@@ -418,46 +477,55 @@ async def test_device_swapped(harness: FaultHarness) -> None:
     assert "ffffffff-0000-4000-8000-000000000000" not in "".join(
         harness.state(entity_id).state for entity_id in harness.entity_ids
     )
-    assert harness.unavailable() == harness.entity_ids
     # Not a single login (so no credentials) went to the other device.
     assert harness.login_attempts == logins
-    issues = ir.async_get(harness.hass).issues
-    assert any(
-        domain == DOMAIN and issue_id.startswith(ISSUE_DEVICE_MISMATCH)
-        for domain, issue_id in issues
+    assert mismatch_issues(harness.hass) == 1
+    harness.assert_outcome(
+        unavailable=harness.entity_ids,
+        lines=[
+            error_line(
+                harness,
+                SWAPPED,
+                actual="ffffffff-0000-4000-8000-000000000000",
+                expected=original_serial,
+            )
+        ],
+        reauth=False,
     )
-    assert len(harness.problems()) == 1
-    assert harness.reauth_flows() == []
-    harness.assert_no_secrets()
 
     # The original device comes back: data flows again, the repair disappears.
     harness.device.set_serial(original_serial)
     harness.device.update_sip_settings(**{key: original[key] for key in ("user", "realm", "proxy")})
     await assert_recovers(harness)
-    assert not any(
-        domain == DOMAIN and issue_id.startswith(ISSUE_DEVICE_MISMATCH)
-        for domain, issue_id in ir.async_get(harness.hass).issues
-    )
+    assert mismatch_issues(harness.hass) == 0
     state_values = {harness.state(entity_id).state for entity_id in harness.entity_ids}
     assert original["user"] in state_values
     assert STATE_UNAVAILABLE not in state_values
 
 
 async def test_setup_against_swapped_device(
-    hass: HomeAssistant, simulator_factory: SimulatorFactory
+    hass: HomeAssistant,
+    simulator_factory: SimulatorFactory,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Set-up meets another device at the address: retried, repair raised, no login."""
     device = await simulator_factory(Profile.CAMDROID_MONITOR, clock=ha_clock)
     entry = MockConfigEntry(
         domain=DOMAIN, unique_id="not-this-device-serial", data=entry_data(device)
     )
+    harness = FaultHarness(hass, freezer, caplog, device, entry)
+    harness.mark()
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert entry.state in (ConfigEntryState.SETUP_RETRY, ConfigEntryState.SETUP_ERROR)
+    # Another device at the address is transient by design: retried, not given up.
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert str(entry.reason) == SWAPPED.format(
+        host=device.address, actual=device.serial, expected="not-this-device-serial"
+    )
     assert device.logins + device.login_failures == 0
     assert device.requests[PATH_LOGIN] == 0
-    assert any(
-        domain == DOMAIN and issue_id.startswith(ISSUE_DEVICE_MISMATCH)
-        for domain, issue_id in ir.async_get(hass).issues
-    )
+    assert mismatch_issues(hass) == 1
+    assert harness.entity_ids == []
+    harness.assert_outcome(unavailable=[], lines=[], reauth=False)

@@ -178,9 +178,10 @@ async def test_stop_wakes_delayed_handlers(
     device = await simulator_factory()
     device.delay = 3600.0
     pending = asyncio.ensure_future(call(http, device, "/api/info"))
-    # The simulator has no "request arrived" event; poll its counter.
-    while not device.requests["/api/info"]:  # noqa: ASYNC110
-        await asyncio.sleep(0.01)
+    # The simulator has no "request arrived" event; poll its counter, boundedly.
+    async with asyncio.timeout(30):
+        while not device.requests["/api/info"]:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
     await device.stop()
     # The delayed handler was woken and answered instead of waiting an hour.
     status, body = await pending

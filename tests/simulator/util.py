@@ -47,3 +47,34 @@ async def call(
         return response.status, json.loads(raw)
     except ValueError:
         return response.status, raw.decode(errors="replace")
+
+
+async def control(
+    http: aiohttp.ClientSession, device: DeviceSimulator, name: str, body: Any = None
+) -> tuple[int, Any]:
+    """POST ``body`` to ``/_simulator/<name>``; GET when ``body`` is ``None``."""
+    if body is None:
+        return await call(http, device, f"/_simulator/{name}")
+    return await call(http, device, f"/_simulator/{name}", method="POST", json_body=body)
+
+
+async def log_page(
+    http: aiohttp.ClientSession,
+    device: DeviceSimulator,
+    token: str,
+    *,
+    limit: int | str = 10,
+    page: int | str = 1,
+) -> tuple[int, Any]:
+    """One page of ``/api/v1/log/items`` as a client asks for it."""
+    return await call(
+        http,
+        device,
+        f"/api/v1/log/items?limit={limit}&page_number={page}&locale=en",
+        token=token,
+    )
+
+
+def keys(items: list[dict[str, Any]]) -> list[str]:
+    """The ``name.key`` of each log item."""
+    return [item["name"]["key"] for item in items]

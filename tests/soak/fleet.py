@@ -3,9 +3,11 @@
 Shared by the soak test (random faults) and the benchmark (steady state).
 Devices run in Home Assistant's event loop and are reached over real HTTP on
 127.0.0.1. A "poll" moves the frozen clock one polling interval on, fires the
-due timers and waits until every refresh has finished; if only timers are
-left (a device holding a request), the clock moves on a second at a time so
-that the client's request timeout fires, exactly as it would in real time.
+due timers and waits until every refresh has finished. While a device holds
+its answers (``delay`` set), the clock moves on a second at a time, after a
+real-time grace for the answers of the other devices, so that the held
+request's timeout fires exactly as it would in real time. Every wait is
+bounded in real time.
 """
 
 from __future__ import annotations
@@ -38,11 +40,13 @@ from custom_components.bas_ip.const import DEFAULT_SCAN_INTERVAL, DOMAIN
 from custom_components.bas_ip.coordinator import BasIpCoordinator, BasIpData
 from simulator import DeviceSimulator, Profile
 from tests.const import PASSWORD, USERNAME
+from tests.waits import REAL_TIMEOUT, wait_real, wall_clock
 
 POLL_SECONDS: Final = DEFAULT_SCAN_INTERVAL
 FLEET_PROFILES: Final = (Profile.CAMDROID_MONITOR, Profile.CAMDROID_PANEL, Profile.ANDROID_PANEL)
-# Loop turns to give pending I/O on loopback before moving the frozen clock.
-_SPINS_PER_SECOND: Final = 400
+# Real time given to answers that are not held before the frozen clock moves
+# one second on (a held request's timeout needs 10 such steps).
+_GRACE_SECONDS: Final = 0.05
 
 StartDevice = Callable[..., Awaitable[DeviceSimulator]]
 
@@ -63,6 +67,9 @@ class RefreshCounter:
 
     per_entry: Counter[str] = field(default_factory=Counter)
     outcomes: Counter[str] = field(default_factory=Counter)
+    # Optional: the fault active on an entry's device -> outcomes under it.
+    fault_of: Callable[[str], str] | None = None
+    by_fault: dict[str, Counter[str]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -76,13 +83,18 @@ class RefreshCounter:
         counter = self
 
         async def counted(coordinator: BasIpCoordinator) -> BasIpData:
-            counter.per_entry[coordinator.config_entry.entry_id] += 1
+            entry_id = coordinator.config_entry.entry_id
+            counter.per_entry[entry_id] += 1
+            fault = counter.fault_of(entry_id) if counter.fault_of else "none"
+            outcomes = counter.by_fault.setdefault(fault, Counter())
             try:
                 data = await original(coordinator)
             except Exception as err:
                 counter.outcomes[type(err).__name__] += 1
+                outcomes["failed"] += 1
                 raise
             counter.outcomes["ok"] += 1
+            outcomes["ok"] += 1
             return data
 
         BasIpCoordinator._async_update_data = counted  # type: ignore[assignment]
@@ -155,25 +167,34 @@ class Fleet:
             async_fire_time_changed(self.hass)
             await self.settle()
 
-    async def settle(self, max_seconds: int = 120) -> int:
-        """Wait for all work; move time on by seconds while only timers remain.
+    async def settle(self, max_seconds: int = 120, real_timeout: float = 4 * REAL_TIMEOUT) -> int:
+        """Wait for all work; move time on by seconds while a device holds its answers.
 
-        Returns the simulated seconds that had to pass.
+        Returns the simulated seconds that had to pass. Fails after
+        ``max_seconds`` simulated or ``real_timeout`` real seconds.
         """
         waiter = asyncio.ensure_future(self.hass.async_block_till_done(wait_background_tasks=True))
+        deadline = wall_clock() + real_timeout
         advanced = 0
-        while True:
-            for _ in range(_SPINS_PER_SECOND):
-                if waiter.done():
-                    await waiter
-                    return advanced
-                await asyncio.sleep(0)
-            if advanced >= max_seconds:
+        try:
+            while not waiter.done():
+                holding = any(device.delay > 0 for device in self.devices)
+                if await wait_real(waiter, _GRACE_SECONDS if holding else 1.0):
+                    break
+                if wall_clock() > deadline:
+                    raise AssertionError(f"work still pending after {real_timeout:.0f} real s")
+                if not holding:
+                    continue  # nothing waits for the clock: the work finishes by itself
+                if advanced >= max_seconds:
+                    raise AssertionError(f"work still pending after {max_seconds} simulated s")
+                self.freezer.tick(timedelta(seconds=1))
+                async_fire_time_changed(self.hass)
+                advanced += 1
+            await waiter
+        finally:
+            if not waiter.done():
                 waiter.cancel()
-                raise AssertionError(f"work still pending after {max_seconds} simulated s")
-            self.freezer.tick(timedelta(seconds=1))
-            async_fire_time_changed(self.hass)
-            advanced += 1
+        return advanced
 
     async def unload(self) -> None:
         """Unload every entry of the fleet."""

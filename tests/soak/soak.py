@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+import contextlib
 from dataclasses import asdict, dataclass, field
 import gc
 import importlib
@@ -39,6 +40,8 @@ from homeassistant.helpers.aiohttp_client import DATA_CLIENTSESSION, DATA_CONNEC
 from custom_components.bas_ip.client import BasIpClient
 from custom_components.bas_ip.coordinator import BasIpCoordinator
 from simulator import DeviceSimulator, Fault
+
+from tests.waits import wait_until
 
 from .fleet import Fleet, RefreshCounter
 
@@ -76,6 +79,20 @@ FAULT_KINDS: Final = (
 )
 # Faults after which one extra login per device is legitimate.
 TOKEN_EVENTS: Final = frozenset({"expire_tokens", "swap"})
+# Faults under which a refresh must fail (the others must leave it working).
+FAILING_FAULTS: Final = frozenset(
+    {
+        "html_500",
+        "invalid_json",
+        "empty_body",
+        "drop_connection",
+        "permission_denied",
+        "wrong_shape",
+        "timeout",
+        "refused",
+        "swap",
+    }
+)
 _TIME_TRAVEL_NOISE: Final = "Executing <"
 
 
@@ -110,7 +127,9 @@ class SoakReport:
     polls: int
     seed: int
     refreshes: int = 0
+    scheduled_refreshes: int = 0
     refresh_outcomes: dict[str, int] = field(default_factory=dict)
+    refreshes_by_fault: dict[str, dict[str, int]] = field(default_factory=dict)
     faults_injected: dict[str, int] = field(default_factory=dict)
     requests: int = 0
     logins: int = 0
@@ -145,7 +164,9 @@ class SoakReport:
             f"devices x polls        {self.devices} x {self.polls} (seed {self.seed})",
             f"refreshes              {self.refreshes} ({self.simulated_hours:.1f} h simulated, "
             f"{self.wall_seconds:.1f} s wall)",
+            f"scheduled refreshes    {self.scheduled_refreshes}",
             f"refresh outcomes       {self.refresh_outcomes}",
+            f"outcomes by fault      {self.refreshes_by_fault}",
             f"faults injected        {sum(self.faults_injected.values())} {self.faults_injected}",
             f"device requests        {self.requests}",
             f"logins / failures      {self.logins} / {self.login_failures}",
@@ -276,6 +297,8 @@ class FaultInjector:
         self.rng = rng
         self.injected: Counter[str] = Counter()
         self.token_events: Counter[int] = Counter()
+        # device index -> the fault it has now (one at a time)
+        self.active: dict[int, str] = {}
         self._stopped: set[int] = set()
 
     async def step(self, fault_rate: float, heal_rate: float) -> None:
@@ -291,6 +314,7 @@ class FaultInjector:
     async def inject(self, index: int, device: DeviceSimulator, kind: str) -> None:
         """Apply one fault of ``kind`` to ``device``."""
         self.injected[kind] += 1
+        self.active[index] = kind
         if kind in TOKEN_EVENTS:
             self.token_events[index] += 1
         match kind:
@@ -326,6 +350,7 @@ class FaultInjector:
     async def heal(self, index: int) -> None:
         """Back to a healthy device (its settings may have changed)."""
         device = self.fleet.devices[index]
+        self.active.pop(index, None)
         device.clear_faults()
         device.delay = 0.0
         device.status_endpoint_missing = False
@@ -372,6 +397,8 @@ async def run_soak(hass: HomeAssistant, fleet: Fleet, config: SoakConfig) -> Soa
         ):
             warnings.simplefilter("always", ResourceWarning)
             await fleet.start(config.devices)
+            index_of = {entry.entry_id: index for index, entry in enumerate(fleet.entries)}
+            counter.fault_of = lambda entry_id: injector.active.get(index_of[entry_id], "none")
             ports = {device.port for device in fleet.devices}
             if not tracing:
                 tracemalloc.start()
@@ -379,6 +406,7 @@ async def run_soak(hass: HomeAssistant, fleet: Fleet, config: SoakConfig) -> Soa
             warm = _snapshot()
             report.memory_after_warmup_kib = _kib(warm)
             logins_before = [device.logins for device in fleet.devices]
+            before_scheduled = counter.total
             for poll in range(config.polls):
                 if poll == config.polls // 2:
                     report.memory_mid_kib = _kib(_snapshot())
@@ -387,6 +415,7 @@ async def run_soak(hass: HomeAssistant, fleet: Fleet, config: SoakConfig) -> Soa
                 report.open_device_connections_peak = max(
                     report.open_device_connections_peak, _device_connections(ports)
                 )
+            report.scheduled_refreshes = counter.total - before_scheduled
             await injector.heal_all()
             # A device that reported ConfigEntryError/UpdateFailed is back after a poll.
             await fleet.poll(2)
@@ -416,8 +445,11 @@ async def run_soak(hass: HomeAssistant, fleet: Fleet, config: SoakConfig) -> Soa
                 len(connector._acquired) for connector in hass.data.get(DATA_CONNECTOR, {}).values()
             )
             await fleet.stop_devices()
-            for _ in range(200):  # let the client side see the servers close
-                await asyncio.sleep(0)
+            # Let the client side see the servers close (bounded, real time).
+            with contextlib.suppress(AssertionError):
+                await wait_until(
+                    lambda: _device_connections(ports) == 0, "device connections closing", timeout=10
+                )
             report.open_device_connections_at_end = _device_connections(ports)
             shared = set(map(id, hass.data.get(DATA_CLIENTSESSION, {}).values()))
             gc.collect()
@@ -443,6 +475,9 @@ async def run_soak(hass: HomeAssistant, fleet: Fleet, config: SoakConfig) -> Soa
     counters = fleet.counters()
     report.refreshes = counter.total
     report.refresh_outcomes = dict(counter.outcomes)
+    report.refreshes_by_fault = {
+        kind: dict(sorted(outcomes.items())) for kind, outcomes in sorted(counter.by_fault.items())
+    }
     report.faults_injected = dict(sorted(injector.injected.items()))
     report.requests = sum(counters["requests"].values())
     report.logins = counters["logins"]

@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 
 from benchmarks.harness import REQUIRED_KEYS, BenchConfig, Benchmark, table
-from tests.conftest import SECRET_GUARD, SimulatorFactory
+from tests.conftest import SimulatorFactory, register_tokens
 from tests.const import PASSWORD, USERNAME
 
 
@@ -35,7 +35,7 @@ async def test_benchmark_tiny(
         hass, freezer, config, start_device=simulator_factory, credentials=(USERNAME, PASSWORD)
     )
     result = await benchmark.run()
-    SECRET_GUARD.secrets.update(result.issued_tokens)
+    register_tokens(result.issued_tokens)
     figures = json.loads(json.dumps(result.as_json()))
 
     assert set(REQUIRED_KEYS) <= set(figures)

@@ -4,7 +4,9 @@ Self-contained: it imports nothing from Home Assistant and could be published
 as a library of its own.
 """
 
-from .client import DEFAULT_TIMEOUT, BasIpClient
+from .client import SNAPSHOT_TIMEOUT, BasIpClient
+from .eventlog import EventLogReader, EventPoll
+from .events import METHODS, EventKind, IntercomEvent, classify
 from .exceptions import (
     BasIpAuthenticationError,
     BasIpCertificateError,
@@ -14,33 +16,55 @@ from .exceptions import (
     BasIpPermissionError,
     BasIpResponseError,
     BasIpUnsupportedDeviceError,
+    BasIpValidationError,
 )
 from .models import (
-    DeviceInfo,
+    BasIpDeviceInfo,
+    DoorStatus,
+    LogItem,
+    LogPage,
+    RtspSettings,
     SipEnabled,
     SipRegistrationStatus,
     SipSettings,
+    SipSettingsUpdate,
     SipStatus,
     SipTransport,
+    Snapshot,
     StunServer,
 )
+from .transport import DEFAULT_TIMEOUT
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "METHODS",
+    "SNAPSHOT_TIMEOUT",
     "BasIpAuthenticationError",
     "BasIpCertificateError",
     "BasIpClient",
     "BasIpConnectionError",
+    "BasIpDeviceInfo",
     "BasIpDeviceMismatchError",
     "BasIpError",
     "BasIpPermissionError",
     "BasIpResponseError",
     "BasIpUnsupportedDeviceError",
-    "DeviceInfo",
+    "BasIpValidationError",
+    "DoorStatus",
+    "EventKind",
+    "EventLogReader",
+    "EventPoll",
+    "IntercomEvent",
+    "LogItem",
+    "LogPage",
+    "RtspSettings",
     "SipEnabled",
     "SipRegistrationStatus",
     "SipSettings",
+    "SipSettingsUpdate",
     "SipStatus",
     "SipTransport",
+    "Snapshot",
     "StunServer",
+    "classify",
 ]

@@ -51,6 +51,19 @@ class BasIpResponseError(BasIpError):
         self.field = field
 
 
+class BasIpValidationError(BasIpError):
+    """A value is invalid: checked before sending, or refused by the device.
+
+    ``field`` names the offending parameter when it is known. Neither the
+    value nor the device's message is ever part of the text.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        """Store the offending field next to the message."""
+        super().__init__(message)
+        self.field = field
+
+
 class BasIpDeviceMismatchError(BasIpError):
     """The address now answers as a different device (another serial number).
 

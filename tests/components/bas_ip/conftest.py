@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
     load_fixture,
 )
 
-from custom_components.bas_ip.const import DOMAIN
+from custom_components.bas_ip.const import CONF_EVENTS_ENABLED, DOMAIN
 from simulator import DeviceSimulator, Profile
 from tests.conftest import SimulatorFactory
 from tests.const import PASSWORD, USERNAME
@@ -61,13 +61,25 @@ def entry_data(device: DeviceSimulator, **overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def mock_config_entry(simulator: DeviceSimulator) -> MockConfigEntry:
+def entry_options() -> dict[str, Any]:
+    """Options of ``mock_config_entry``; override in a module to change them."""
+    return {}
+
+
+# For tests of the SIP coordinator alone: the event channel's log polls would
+# otherwise be part of every request count and outage.
+EVENTS_OFF: dict[str, Any] = {CONF_EVENTS_ENABLED: False}
+
+
+@pytest.fixture
+def mock_config_entry(simulator: DeviceSimulator, entry_options: dict[str, Any]) -> MockConfigEntry:
     """An entry for the simulated device."""
     return MockConfigEntry(
         domain=DOMAIN,
         title="BAS-IP AQ-07L",
         unique_id=simulator.serial,
         data=entry_data(simulator),
+        options=entry_options,
         entry_id="01JBASIPTESTENTRY000000000",
     )
 

@@ -17,7 +17,12 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
-from custom_components.bas_ip.const import CONF_SCAN_INTERVAL, DOMAIN
+from custom_components.bas_ip.const import (
+    CONF_EVENT_INTERVAL,
+    CONF_EVENTS_ENABLED,
+    CONF_SCAN_INTERVAL,
+    DOMAIN,
+)
 from simulator import DeviceSimulator, Fault, Profile, self_signed_context
 from tests.conftest import SimulatorFactory
 from tests.const import FACTORY_PASSWORD, NEW_PASSWORD, PASSWORD, USERNAME, WRONG_PASSWORD
@@ -26,6 +31,7 @@ from tests.tls import tolerate_refused_tls_handshakes
 from .conftest import POLL, advance, entry_data, ha_clock
 
 SETTINGS_PATH = "/api/v1/device/sip/settings"
+STATUS_PATH = "/api/v1/sip/status"
 
 
 def suggested_values(result: ConfigFlowResult) -> dict[str, Any]:
@@ -378,7 +384,7 @@ async def test_options_flow_applies_interval_without_reload(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A new interval takes effect at once and the entry is not reloaded."""
-    coordinator = init_integration.runtime_data
+    coordinator = init_integration.runtime_data.coordinator
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "init"
@@ -390,16 +396,22 @@ async def test_options_flow_applies_interval_without_reload(
         # The new interval is armed by an immediate refresh in the background.
         await hass.async_block_till_done(wait_background_tasks=True)
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert init_integration.options == {CONF_SCAN_INTERVAL: 300}
+    assert init_integration.options == {
+        CONF_SCAN_INTERVAL: 300,
+        CONF_EVENTS_ENABLED: True,
+        CONF_EVENT_INTERVAL: 2,
+    }
     assert reload.call_count == 0
-    assert coordinator is init_integration.runtime_data
+    assert coordinator is init_integration.runtime_data.coordinator
     assert coordinator.update_interval == timedelta(seconds=300)
 
-    # From now on the device is polled every 300 s, not every 30 s.
+    # From now on the SIP settings are read every 300 s, not every 30 s (the
+    # event channel keeps its own interval).
     simulator.reset_counters()
     for _ in range(9):
         await advance(hass, freezer, POLL)
-    assert sum(simulator.requests.values()) == 0
+    assert simulator.requests[SETTINGS_PATH] == 0
+    assert simulator.requests[STATUS_PATH] == 0
     await advance(hass, freezer, 31)
     assert simulator.requests[SETTINGS_PATH] == 1
 
@@ -426,6 +438,10 @@ async def test_options_flow_while_not_loaded(
         result["flow_id"], {CONF_SCAN_INTERVAL: 45}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options == {CONF_SCAN_INTERVAL: 45}
+    assert mock_config_entry.options == {
+        CONF_SCAN_INTERVAL: 45,
+        CONF_EVENTS_ENABLED: True,
+        CONF_EVENT_INTERVAL: 2,
+    }
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    assert mock_config_entry.runtime_data.update_interval == timedelta(seconds=45)
+    assert mock_config_entry.runtime_data.coordinator.update_interval == timedelta(seconds=45)

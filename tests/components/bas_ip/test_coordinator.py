@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -25,12 +26,21 @@ from custom_components.bas_ip.client import (
     BasIpResponseError,
     BasIpUnsupportedDeviceError,
 )
-from custom_components.bas_ip.const import CONF_SCAN_INTERVAL, DOMAIN
-from custom_components.bas_ip.coordinator import _most_important, translate_error
+from custom_components.bas_ip.const import CONF_EVENT_INTERVAL, CONF_SCAN_INTERVAL, DOMAIN
+from custom_components.bas_ip.coordinator import _most_important
+from custom_components.bas_ip.errors import translate_error
 from simulator import DeviceSimulator, Fault, Profile
 from tests.const import NEW_PASSWORD
 
-from .conftest import POLL, advance, state_of
+from .conftest import EVENTS_OFF, POLL, advance, state_of
+
+
+
+@pytest.fixture
+def entry_options() -> dict[str, Any]:
+    """The SIP coordinator alone: no event channel."""
+    return EVENTS_OFF
+
 
 SETTINGS_PATH = "/api/v1/device/sip/settings"
 STATUS_PATH = "/api/v1/sip/status"
@@ -108,7 +118,7 @@ async def test_token_expiry_is_invisible(
     assert simulator.logins == 1
     assert simulator.login_failures == 0
     assert STATE_UNAVAILABLE not in seen
-    assert init_integration.runtime_data.last_update_success
+    assert init_integration.runtime_data.coordinator.last_update_success
 
 
 async def test_auth_failure_starts_reauth_and_stops_logging_in(
@@ -339,10 +349,11 @@ def test_client_errors_map_to_translated_exceptions(
 async def test_same_interval_in_options_changes_nothing(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: DeviceSimulator
 ) -> None:
-    """Saving the options without changing the interval triggers no extra poll."""
+    """Saving the options without changing them triggers no extra poll."""
     simulator.reset_counters()
+    unchanged = {CONF_SCAN_INTERVAL: 30, **EVENTS_OFF, CONF_EVENT_INTERVAL: 2}
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    await hass.config_entries.options.async_configure(result["flow_id"], {CONF_SCAN_INTERVAL: 30})
+    await hass.config_entries.options.async_configure(result["flow_id"], unchanged)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert sum(simulator.requests.values()) == 0
-    assert init_integration.options == {CONF_SCAN_INTERVAL: 30}
+    assert init_integration.options == unchanged

@@ -13,7 +13,7 @@ from homeassistant.util.yaml import load_yaml_dict
 import pytest
 
 from custom_components.bas_ip.binary_sensor import BINARY_SENSORS
-from custom_components.bas_ip.coordinator import _ERROR_TRANSLATIONS
+from custom_components.bas_ip.errors import ERROR_RULES
 from custom_components.bas_ip.event import SIP_SETTINGS_EVENT
 from custom_components.bas_ip.sensor import SETTINGS_SENSORS, STATUS_SENSORS
 
@@ -110,7 +110,7 @@ def test_every_translation_key_in_code_exists() -> None:
     english = load("translations/en.json")
     source = "\n".join(path.read_text() for path in INTEGRATION.glob("*.py"))
     raised = set(re.findall(r'translation_domain=DOMAIN,\s*translation_key="([a-z_]+)"', source))
-    raised |= {key for _, key, _ in _ERROR_TRANSLATIONS} | {"update_failed"}
+    raised |= {rule.key for rule in ERROR_RULES} | {"update_failed"}
     assert len(raised) >= 8
     for key in raised:
         assert key in english["exceptions"], key

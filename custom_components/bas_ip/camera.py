@@ -1,0 +1,105 @@
+"""Camera: snapshots from the device, and its RTSP stream for the live view.
+
+Snapshots come from the entry's shared :class:`SnapshotSource` (always JPEG,
+one request for concurrent viewers, briefly reused). The stream URL carries
+the RTSP password: it is only ever handed to Home Assistant's stream
+machinery, never put into a state, an attribute or a log line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.components.camera import Camera, CameraEntityFeature
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .client import RtspSettings
+from .const import CONF_RTSP_PASSWORD, CONF_RTSP_USERNAME, MANUFACTURER
+from .entity import BasIpSipEntity
+from .errors import device_action
+from .runtime import BasIpConfigEntry, BasIpRuntimeData
+from .snapshots import SnapshotSource
+
+# Snapshots are shared by the SnapshotSource; the stream is Home Assistant's.
+PARALLEL_UPDATES = 0
+
+CAMERA = EntityDescription(key="camera", translation_key="camera")
+
+
+def stream_credentials(
+    options: Mapping[str, Any], rtsp: RtspSettings | None
+) -> tuple[str, str] | None:
+    """RTSP username and password: the options' where given, else the device's.
+
+    The device's password is of no use when it comes masked (newer firmware);
+    then only a password typed in the options gives a stream.
+    """
+    username: str | None = options.get(CONF_RTSP_USERNAME) or None
+    password: str | None = options.get(CONF_RTSP_PASSWORD) or None
+    device_username = rtsp.username if rtsp is not None and rtsp.username else None
+    if password is not None:
+        user = username or device_username
+        return (user, password) if user else None
+    if rtsp is not None and rtsp.password is not None and not rtsp.password_masked:
+        user = username or device_username
+        return (user, rtsp.password) if user else None
+    return None
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BasIpConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Create the camera on devices that have one."""
+    runtime = entry.runtime_data
+    if not runtime.capabilities.camera or runtime.snapshots is None:
+        return
+    async_add_entities(
+        [
+            BasIpCamera(
+                runtime=runtime,
+                snapshots=runtime.snapshots,
+                credentials=stream_credentials(entry.options, runtime.capabilities.rtsp),
+            )
+        ]
+    )
+
+
+class BasIpCamera(BasIpSipEntity, Camera):
+    """The camera of a BAS-IP panel."""
+
+    _attr_brand = MANUFACTURER
+
+    def __init__(
+        self,
+        *,
+        runtime: BasIpRuntimeData,
+        snapshots: SnapshotSource,
+        credentials: tuple[str, str] | None,
+    ) -> None:
+        """Stream only where the RTSP credentials are known."""
+        super().__init__(runtime=runtime, description=CAMERA)
+        Camera.__init__(self)
+        self._snapshots = snapshots
+        self._credentials = credentials
+        self._attr_model = runtime.device_info.device_name
+        if credentials is not None:
+            self._attr_supported_features = CameraEntityFeature.STREAM
+
+    @device_action
+    async def async_camera_image(
+        self, width: int | None = None, height: int | None = None
+    ) -> bytes | None:
+        """A JPEG snapshot; a failed one raises a translated error, the entity stays."""
+        return await self._snapshots.async_jpeg()
+
+    async def stream_source(self) -> str | None:
+        """The RTSP URL (with credentials) for Home Assistant's stream and WebRTC."""
+        if self._credentials is None:
+            return None
+        username, password = self._credentials
+        return self.runtime.client.rtsp_url(username, password)

@@ -1,0 +1,178 @@
+"""What a log item means: doorbell, access, door, device, or our own traffic.
+
+Keys are the ones the vendor pages document (docs/device-api.md, "Event
+log"). A key this table does not know passes through as a DEVICE ``other``
+event with its key and category, so new firmware never breaks the reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, Final
+
+from .models import LogItem
+
+
+class EventKind(StrEnum):
+    """The family of an event."""
+
+    DOORBELL = "doorbell"
+    """``ring`` or ``missed``."""
+    ACCESS = "access"
+    """``granted`` or ``denied``; data ``method``, ``lock``, ``identifier``."""
+    DOOR = "door"
+    """``opened``, ``closed`` or ``open_too_long``."""
+    DEVICE = "device"
+    """``tamper``, ``sip_registration_lost``, ``booted``, ``login_failed``, ``other``."""
+    OWN_TRAFFIC = "own_traffic"
+    """The integration's own logins: never fired as events."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IntercomEvent:
+    """A classified log item; ``data`` may hold a card number, so it is not in the repr."""
+
+    kind: EventKind
+    type: str
+    item: LogItem
+    data: Mapping[str, Any] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, hash=False
+    )
+
+
+# Ways a door was opened (or refused).
+METHODS: Final = (
+    "card",
+    "code",
+    "face",
+    "qr",
+    "exit_button",
+    "app",
+    "call_host",
+    "remote_server",
+    "free_access",
+    "unknown",
+)
+
+_GRANTED: Final = {
+    # (inferred) "valid identifier" covers card, QR and face; cards are the common case.
+    "access_granted_by_valid_identifier": "card",
+    "access_granted_by_master_code": "code",
+    "access_granted_by_api_call": "app",
+    "access_granted_by_call_host": "call_host",
+    "access_granted_by_remote_server_api_call": "remote_server",
+    "lock_was_opened_by_exit_btn": "exit_button",
+    "access_granted_by_valid_face_identifier": "face",
+    "lock_was_opened_by_free_access_button": "free_access",
+}
+_DENIED: Final = {
+    "access_denied_by_not_valid_identifier": "card",
+    "access_denied_by_not_valid_input_code": "code",
+    "access_denied_by_unknown_card": "card",
+    "access_denied_by_unknown_qr_code": "qr",
+    "access_denied_by_web_api_call": "app",
+    "access_denied_by_remote_server_api_call": "remote_server",
+}
+_DOOR: Final = {
+    "door_sensor_was_opened": "opened",  # Camdroid
+    "door_sensor_was_closed": "closed",
+    "door_was_opened": "opened",  # Android
+    "door_was_closed": "closed",
+    "lock_is_opened_too_long": "open_too_long",
+    "door_was_not_closed_too_long": "open_too_long",
+}
+_DEVICE: Final = {
+    "tamper_event": "tamper",
+    "sip_registration_lost": "sip_registration_lost",
+    "device_booted": "booted",
+    "incorrect_login_api_call": "login_failed",
+}
+OWN_TRAFFIC_KEYS: Final = frozenset({"successful_login_api_call"})
+
+# A visitor at a panel makes the panel call out (confirmed on a real AV-03BD);
+# a monitor logs the call coming in (inferred).
+_PANEL_RING: Final = "outgoing_call"
+_MONITOR_RING: Final = "incoming_call"
+_MISSED_SUFFIX: Final = "_missed"
+# (inferred) Keys for the lock number and the identifier in info.model.
+_LOCK_FIELDS: Final = ("lock", "lock_number")
+_IDENTIFIER_FIELDS: Final = ("card", "code", "number", "identifier")
+
+
+def ring_keys(device_type: str | None) -> frozenset[str]:
+    """The keys that mean "someone rang" on this kind of device.
+
+    An unknown device type accepts both: a device logs one or the other.
+    """
+    match (device_type or "").strip().lower():
+        case "panel":
+            return frozenset({_PANEL_RING})
+        case "monitor":
+            return frozenset({_MONITOR_RING})
+        case _:
+            return frozenset({_PANEL_RING, _MONITOR_RING})
+
+
+def _lock(info: Mapping[str, Any]) -> int | None:
+    for name in _LOCK_FIELDS:
+        value = info.get(name)
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str) and value.strip().isdecimal():
+            return int(value.strip())
+    return None
+
+
+def _identifier(info: Mapping[str, Any]) -> str | None:
+    for name in _IDENTIFIER_FIELDS:
+        value = info.get(name)
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, str | int):
+            text = str(value).strip()
+            if text:
+                return text
+    return None
+
+
+def _number(info: Mapping[str, Any]) -> str | None:
+    value = info.get("number")
+    if isinstance(value, bool) or value is None:
+        return None
+    return str(value) if isinstance(value, str | int) else None
+
+
+def classify(item: LogItem, *, device_type: str | None) -> IntercomEvent:
+    """The event a log item stands for."""
+    key = item.key
+    info = item.info
+    rings = ring_keys(device_type)
+
+    def event(kind: EventKind, type_: str, data: Mapping[str, Any]) -> IntercomEvent:
+        return IntercomEvent(kind=kind, type=type_, item=item, data=MappingProxyType(dict(data)))
+
+    if key in OWN_TRAFFIC_KEYS:
+        return event(EventKind.OWN_TRAFFIC, key, {})
+    if key in rings:
+        return event(EventKind.DOORBELL, "ring", {"number": _number(info)})
+    if key.endswith(_MISSED_SUFFIX) and key.removesuffix(_MISSED_SUFFIX) in rings:
+        return event(EventKind.DOORBELL, "missed", {"number": _number(info)})
+    for table, type_ in ((_GRANTED, "granted"), (_DENIED, "denied")):
+        if (method := table.get(key)) is not None:
+            data = {"method": method, "lock": _lock(info), "identifier": _identifier(info)}
+            return event(EventKind.ACCESS, type_, data)
+    # (inferred) Undocumented access keys keep their meaning, method unknown.
+    for prefix, type_ in (("access_granted", "granted"), ("access_denied", "denied")):
+        if key.startswith(prefix):
+            data = {"method": "unknown", "lock": _lock(info), "identifier": _identifier(info)}
+            return event(EventKind.ACCESS, type_, data)
+    if (door := _DOOR.get(key)) is not None:
+        return event(EventKind.DOOR, door, {"lock": _lock(info)})
+    if (device := _DEVICE.get(key)) is not None:
+        return event(EventKind.DEVICE, device, {})
+    return event(EventKind.DEVICE, "other", {"key": key, "category": item.category})

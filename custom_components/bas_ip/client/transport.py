@@ -1,0 +1,325 @@
+"""HTTP transport: one request function with the client's error mapping.
+
+No request or response body is ever logged (a login's query carries the
+password hash, a SIP write carries the SIP password, a log page card numbers),
+and aiohttp's errors never survive as ``__cause__``/``__context__`` of the
+client's errors: their text can hold the request URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import logging
+import re
+import socket
+from typing import Any, Final, Literal, overload
+
+import aiohttp
+from yarl import URL
+
+from .exceptions import (
+    BasIpAuthenticationError,
+    BasIpCertificateError,
+    BasIpConnectionError,
+    BasIpError,
+    BasIpPermissionError,
+    BasIpResponseError,
+    BasIpUnsupportedDeviceError,
+    BasIpValidationError,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT: Final = 10.0
+_READ_CHUNK: Final = 64 * 1024
+
+_KNOWN_ERROR_CODES: Final = frozenset(
+    {"invalid_authentication", "permission_denied", "not_valid", "system_error"}
+)
+# A parameter name the device may report in ``error.data``: only such names
+# are repeated in an error text, never anything else the device sent.
+_PARAM_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_.]{0,39}")
+
+Expect = Literal["json", "bytes"]
+
+
+class Transport:
+    """Sends requests to one device and maps every failure to a client error."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base_url: URL,
+        *,
+        verify_ssl: bool,
+        timeout: float,
+    ) -> None:
+        """Keep the shared session, the device's base URL and the default timeout."""
+        self._session = session
+        self.base_url = base_url
+        self._ssl: bool = verify_ssl if base_url.scheme == "https" else True
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+
+    @overload
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = ...,
+        params: dict[str, str] | None = ...,
+        json: Any = ...,
+        expect: Literal["json"] = ...,
+        max_bytes: int | None = ...,
+        request_timeout: float | None = ...,
+        validation: bool = ...,
+        none_if_error: str | None = ...,
+    ) -> Any: ...
+
+    @overload
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = ...,
+        params: dict[str, str] | None = ...,
+        json: Any = ...,
+        expect: Literal["bytes"],
+        max_bytes: int | None = ...,
+        request_timeout: float | None = ...,
+        validation: bool = ...,
+        none_if_error: None = ...,
+    ) -> bytes: ...
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        params: dict[str, str] | None = None,
+        json: Any = None,
+        expect: Expect = "json",
+        max_bytes: int | None = None,
+        request_timeout: float | None = None,
+        validation: bool = False,
+        none_if_error: str | None = None,
+    ) -> Any:
+        """Send one request; return decoded JSON or the raw body.
+
+        ``max_bytes`` refuses a longer answer while it is read (the whole body
+        is never buffered first). ``validation`` maps a 400 that carries an
+        error to :class:`BasIpValidationError` (writes). ``request_timeout``
+        replaces the default timeout. ``none_if_error`` returns ``None`` for a
+        400 whose device message is exactly that text.
+        """
+        url = self.base_url.with_path(path)
+        headers = {"Accept": "application/json" if expect == "json" else "*/*"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        client_timeout = (
+            self._timeout
+            if request_timeout is None
+            else aiohttp.ClientTimeout(total=request_timeout)
+        )
+        error: BasIpError | None = None
+        status = 0
+        body = b""
+        try:
+            async with self._session.request(
+                method,
+                url,
+                params=params,
+                json=json,
+                headers=headers,
+                timeout=client_timeout,
+                ssl=self._ssl,
+                allow_redirects=False,
+            ) as response:
+                status = response.status
+                body = await _read_body(response, max_bytes)
+        except TimeoutError:
+            error = BasIpConnectionError(f"Timed out talking to {self.base_url}")
+        except aiohttp.ClientConnectorCertificateError:
+            error = BasIpCertificateError(
+                f"HTTPS certificate of {self.base_url} failed verification"
+            )
+        except aiohttp.ClientSSLError as err:
+            error = BasIpConnectionError(
+                f"TLS failure talking to {self.base_url}: {type(err).__name__}"
+            )
+        except (aiohttp.ClientError, OSError, socket.gaierror) as err:
+            error = BasIpConnectionError(f"Cannot connect to {self.base_url}: {type(err).__name__}")
+        except _TooLarge as err:
+            error = BasIpResponseError(
+                f"Device answered {path} with more than {err.limit} bytes", status=err.status
+            )
+        if error is not None:
+            # Raised outside the handler: aiohttp's error text can hold the
+            # request URL, and a login's URL carries the password hash, so the
+            # aiohttp error must not survive as this error's __context__.
+            raise error
+        # The URL of a login carries the password hash: log the path only.
+        _LOGGER.debug("%s %s%s -> %s (%d bytes)", method, self.base_url, path, status, len(body))
+        if 200 <= status < 300:
+            return _decode_json(body, status) if expect == "json" else body
+        if none_if_error is not None and status == 400 and _is_message(body, none_if_error):
+            return None
+        if status == 400 and (validation_error := _validation_error(body, validation)):
+            raise validation_error
+        raise _http_error(status, body, path)
+
+
+class _TooLarge(Exception):
+    def __init__(self, limit: int, status: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+        self.status = status
+
+
+async def _read_body(response: aiohttp.ClientResponse, max_bytes: int | None) -> bytes:
+    """The whole body, or :class:`_TooLarge` as soon as it passes ``max_bytes``."""
+    if max_bytes is None:
+        return await response.read()
+    length = response.content_length
+    if length is not None and length > max_bytes:
+        raise _TooLarge(max_bytes, response.status)
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await response.content.read(_READ_CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            raise _TooLarge(max_bytes, response.status)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _base_url(host: str, use_https: bool) -> URL:
+    host = host.strip()
+    for scheme in ("http://", "https://"):
+        if host.lower().startswith(scheme):
+            host = host[len(scheme) :]
+    # Strip the slash after the scheme is gone, so "http://" alone stays empty.
+    host = host.rstrip("/")
+    if _is_ipv6_address(host):
+        # A bare IPv6 literal: its colons would otherwise read as a port.
+        host = f"[{host}]"
+    try:
+        url = URL(f"{'https' if use_https else 'http'}://{host}")
+        # yarl decodes and the resolver encodes names lazily, raising
+        # UnicodeError (bad punycode, empty or over-long labels) only when a
+        # request is made: check both now.
+        if url.raw_host:
+            url.raw_host.encode("idna")
+            _ = url.host
+    except ValueError as err:  # UnicodeError included
+        raise BasIpConnectionError("Invalid device address") from err
+    # yarl accepts whitespace, control characters and fragments in a host; no
+    # device address has them.
+    if (
+        not url.raw_host
+        or url.path not in ("", "/")
+        or url.user
+        or url.query_string
+        or url.fragment
+        or any(char.isspace() or not char.isprintable() for char in host)
+    ):
+        raise BasIpConnectionError("Invalid device address")
+    return url.with_path("")
+
+
+def _is_ipv6_address(host: str) -> bool:
+    if host.count(":") < 2:
+        return False
+    try:
+        ipaddress.IPv6Address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _md5_hex(password: str) -> str:
+    # The device protocol, not our choice: it expects the MD5 of the password.
+    return hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
+
+
+def _decode_json(body: bytes, status: int) -> Any:
+    if not body.strip():
+        raise BasIpResponseError(f"Device answered HTTP {status} with an empty body", status=status)
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        raise BasIpResponseError(
+            f"Device answered HTTP {status} with a body that is not JSON", status=status
+        ) from None
+
+
+def _error_body(body: bytes) -> Any:
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    return data.get("error") if isinstance(data, dict) else None
+
+
+def _error_code(body: bytes) -> tuple[str | None, str | None]:
+    """``(code, message)`` from a nested or flat error body, if there is one."""
+    error = _error_body(body)
+    if isinstance(error, dict):  # Camdroid: {"error": {"code": ..., "message": ...}}
+        code = error.get("code")
+        message = error.get("message")
+        return (
+            code if isinstance(code, str) else None,
+            message if isinstance(message, str) else None,
+        )
+    if isinstance(error, str):  # Android: {"error": "Log In"}
+        return None, error
+    return None, None
+
+
+def _is_message(body: bytes, expected: str) -> bool:
+    """Whether the device's error message is ``expected`` (case and full stop aside)."""
+    _code, message = _error_code(body)
+    if message is None:
+        return False
+    return message.strip().rstrip(".").casefold() == expected.strip().rstrip(".").casefold()
+
+
+def _validation_error(body: bytes, flat_too: bool) -> BasIpValidationError | None:
+    """A 400 ``not_valid`` (or, for writes, any flat error) as a validation error.
+
+    The field comes from the keys of ``error.data``; neither the device's
+    message nor any value is repeated.
+    """
+    error = _error_body(body)
+    if isinstance(error, dict):
+        if error.get("code") != "not_valid":
+            return None
+        data = error.get("data")
+        names = [
+            key for key in (data if isinstance(data, dict) else {}) if _PARAM_NAME.fullmatch(key)
+        ]
+        field = names[0] if names else None
+    elif isinstance(error, str) and flat_too:
+        field = None
+    else:
+        return None
+    where = f" in '{field}'" if field else ""
+    return BasIpValidationError(f"Device refused the value{where}", field=field)
+
+
+def _http_error(status: int, body: bytes, path: str) -> BasIpError:
+    code, _message = _error_code(body)
+    # Device messages are not echoed: a validation message may repeat input.
+    if status == 401 or code == "invalid_authentication":
+        return BasIpAuthenticationError("Device rejected the credentials or token")
+    if status == 403 or code == "permission_denied":
+        return BasIpPermissionError(f"Account may not access {path}")
+    if status == 404:
+        return BasIpUnsupportedDeviceError(f"Device has no endpoint {path}")
+    # Only documented codes are named: anything else the device sent is not echoed.
+    detail = f" ({code})" if code in _KNOWN_ERROR_CODES else ""
+    return BasIpResponseError(f"Device answered HTTP {status}{detail} for {path}", status=status)

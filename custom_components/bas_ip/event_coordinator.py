@@ -1,0 +1,171 @@
+"""The event channel: a light poller of the device's event log.
+
+It reads page 1 of the log (more pages only after a burst) and nothing else,
+beside the SIP coordinator and independent of it. The client's
+:class:`EventLogReader` decides what is new: no replay, exactly once, device
+time only. This coordinator keeps the reader's cursor in Home Assistant's
+storage so that a reload or a restart resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.storage import Store
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .client import (
+    BasIpClient,
+    BasIpError,
+    BasIpUnsupportedDeviceError,
+    EventLogReader,
+    IntercomEvent,
+    LogItem,
+)
+from .const import (
+    CONF_EVENT_INTERVAL,
+    CONF_EVENTS_ENABLED,
+    DEFAULT_EVENT_INTERVAL,
+    DEFAULT_EVENTS_ENABLED,
+    DOMAIN,
+    LOGGER,
+)
+from .errors import translate_error
+from .runtime import BasIpConfigEntry
+
+STORAGE_VERSION = 1
+# The cursor changes with every new log item; a short delay folds a burst of
+# polls into one write. Pending writes are flushed when Home Assistant stops
+# and when the entry unloads.
+CURSOR_SAVE_DELAY = 1.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventBatch:
+    """What one poll of the log found."""
+
+    seq: int
+    """Increases with every successful poll: an entity handles each batch once."""
+    events: tuple[IntercomEvent, ...]
+    """New events, oldest first."""
+    newest: LogItem | None
+    """The newest item the log holds, new or not."""
+
+
+def _cursor_store(hass: HomeAssistant, entry: BasIpConfigEntry) -> Store[dict[str, Any]]:
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.events")
+
+
+class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
+    """Polls the event log of one device."""
+
+    config_entry: BasIpConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: BasIpConfigEntry,
+        client: BasIpClient,
+        *,
+        device_type: str | None,
+    ) -> None:
+        """Poll at the options' event interval, or not at all when events are off."""
+        self.enabled: bool = entry.options.get(CONF_EVENTS_ENABLED, DEFAULT_EVENTS_ENABLED)
+        self._interval = timedelta(
+            seconds=entry.options.get(CONF_EVENT_INTERVAL, DEFAULT_EVENT_INTERVAL)
+        )
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {entry.title} events",
+            update_interval=self._interval if self.enabled else None,
+        )
+        self.client = client
+        self._device_type = device_type
+        self._store = _cursor_store(hass, entry)
+        self._reader: EventLogReader | None = None
+        self._seq = 0
+        self._newest: LogItem | None = None
+        self.supported: bool | None = None
+        """``None`` until the log has answered once; ``False`` where it has no log (404)."""
+        self.delivering_setup_batch = False
+        """True while the entry sets up: entities then take the set-up poll's events."""
+
+    async def async_load_cursor(self) -> None:
+        """Resume from the cursor stored by the last run, if any."""
+        cursor = await self._store.async_load()
+        self._reader = EventLogReader(self.client, device_type=self._device_type, cursor=cursor)
+
+    async def async_save_cursor(self) -> None:
+        """Write the cursor now (unload): a restart must not replay a delivered event."""
+        if self._reader is not None:
+            await self._store.async_save(self._reader.cursor)
+
+    @staticmethod
+    async def async_remove_store(hass: HomeAssistant, entry: BasIpConfigEntry) -> None:
+        """Forget the stored cursor of a removed entry."""
+        await _cursor_store(hass, entry).async_remove()
+
+    def _cursor_to_save(self) -> dict[str, Any]:
+        assert self._reader is not None
+        return dict(self._reader.cursor)
+
+    @callback
+    def async_set_options(self, *, enabled: bool, interval_seconds: int) -> None:
+        """Apply the event options in place, without a reload."""
+        interval = timedelta(seconds=interval_seconds)
+        if enabled == self.enabled and interval == self._interval:
+            return
+        was_enabled = self.enabled
+        self.enabled = enabled
+        self._interval = interval
+        self.update_interval = interval if enabled else None
+        if not enabled:
+            # No log request at all from now on; entities go unavailable.
+            self.async_update_listeners()
+            return
+        if not was_enabled and self._reader is not None:
+            # What was logged while events were off is delivered under the
+            # outage rule (stale rings dropped), like after any interruption.
+            self._reader.mark_interrupted()
+        # A refresh now re-arms the timer with the new interval.
+        self.config_entry.async_create_background_task(
+            self.hass, self.async_request_refresh(), name=f"{self.name} options change"
+        )
+
+    async def _async_update_data(self) -> EventBatch:
+        """Read what the device logged since the last poll."""
+        if self._reader is None:
+            await self.async_load_cursor()
+        assert self._reader is not None
+        try:
+            poll = await self._reader.poll()
+        except BasIpUnsupportedDeviceError as err:
+            if self.supported is None:
+                # No event log on this device: stop asking for it.
+                self.supported = False
+                self.update_interval = None
+            self._reader.mark_interrupted()
+            raise translate_error(err, self.config_entry, permanent=UpdateFailed) from err
+        except BasIpError as err:
+            self._reader.mark_interrupted()
+            raise translate_error(err, self.config_entry, permanent=UpdateFailed) from err
+        self.supported = True
+        if poll.overflowed:
+            LOGGER.warning(
+                "%s: more new log items than %d pages hold arrived at once; "
+                "the oldest of them were skipped",
+                self.name,
+                self._reader.max_pages,
+            )
+        if poll.stale_rings:
+            LOGGER.debug("%s: %d ring(s) older than 60 s not reported", self.name, poll.stale_rings)
+        self._store.async_delay_save(self._cursor_to_save, CURSOR_SAVE_DELAY)
+        self._seq += 1
+        if poll.newest is not None:
+            self._newest = poll.newest
+        return EventBatch(seq=self._seq, events=poll.events, newest=self._newest)

@@ -1,0 +1,122 @@
+"""Image "Last visitor": a snapshot taken when someone rings.
+
+It listens to the event channel and asks for a snapshot only when a new
+doorbell ring arrives, so it costs no request while nobody rings. The image
+is kept in memory; ``image_last_updated`` is the time of the ring.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from homeassistant.components.image import ImageEntity, ImageEntityDescription
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
+
+from .client import BasIpError, EventKind, IntercomEvent
+from .const import EVENT_RING, LOGGER
+from .entity import BasIpEventChannelEntity
+from .event_coordinator import EventBatch
+from .runtime import BasIpConfigEntry, BasIpRuntimeData
+from .snapshots import JPEG, SnapshotSource
+
+# The event coordinator does the polling; snapshots are shared.
+PARALLEL_UPDATES = 0
+
+# A snapshot for a ring must be taken after the ring: reuse at most this old.
+RING_SNAPSHOT_MAX_AGE = 1.0
+
+LAST_VISITOR = ImageEntityDescription(key="last_visitor", translation_key="last_visitor")
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BasIpConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Create the image on devices with a camera and an event log."""
+    runtime = entry.runtime_data
+    if runtime.snapshots is None or runtime.events.supported is False:
+        return
+    async_add_entities([BasIpLastVisitorImage(hass, runtime=runtime, snapshots=runtime.snapshots)])
+
+
+def _rang(events: tuple[IntercomEvent, ...]) -> bool:
+    return any(event.kind is EventKind.DOORBELL and event.type == EVENT_RING for event in events)
+
+
+class BasIpLastVisitorImage(BasIpEventChannelEntity, ImageEntity):
+    """The snapshot taken at the last ring."""
+
+    _attr_content_type = JPEG
+    # Sequence number of the last poll whose events this entity handled.
+    _handled_seq = 0
+
+    def __init__(
+        self, hass: HomeAssistant, *, runtime: BasIpRuntimeData, snapshots: SnapshotSource
+    ) -> None:
+        """No image until the first ring."""
+        super().__init__(runtime=runtime, description=LAST_VISITOR)
+        ImageEntity.__init__(self, hass)
+        self._snapshots = snapshots
+        self._image: bytes | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Handle the set-up poll's rings, or start after the current poll."""
+        await super().async_added_to_hass()
+        # None until the log has answered once.
+        batch: EventBatch | None = self.coordinator.data
+        if batch is None:
+            return
+        if self.coordinator.delivering_setup_batch:
+            # Rung while Home Assistant was away (stale rings already dropped).
+            self._handle(batch.events)
+        self._handled_seq = batch.seq
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Stop a snapshot in flight."""
+        if self._task is not None:
+            self._task.cancel()
+        await super().async_will_remove_from_hass()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Take a snapshot for a poll with a new ring, then write the state."""
+        batch: EventBatch | None = self.coordinator.data
+        if (
+            batch is not None
+            and self.coordinator.last_update_success
+            and batch.seq > self._handled_seq
+        ):
+            self._handled_seq = batch.seq
+            self._handle(batch.events)
+        super()._handle_coordinator_update()
+
+    @callback
+    def _handle(self, events: tuple[IntercomEvent, ...]) -> None:
+        if not _rang(events):
+            return
+        # Several rings in one poll are one visitor: one snapshot.
+        self._task = self.coordinator.config_entry.async_create_background_task(
+            self.hass, self._async_take(dt_util.utcnow()), name=f"{self.entity_id} snapshot"
+        )
+
+    async def _async_take(self, rung_at: datetime) -> None:
+        try:
+            jpeg = await self._snapshots.async_jpeg(max_age=RING_SNAPSHOT_MAX_AGE)
+        except BasIpError as err:
+            # The previous visitor's image stays.
+            LOGGER.warning("%s: no snapshot of the visitor who rang: %s", self.entity_id, err)
+            return
+        if self._attr_image_last_updated is not None and rung_at < self._attr_image_last_updated:
+            return  # a later ring's snapshot is already shown
+        self._image = jpeg
+        self._attr_image_last_updated = rung_at
+        self.async_write_ha_state()
+
+    async def async_image(self) -> bytes | None:
+        """The snapshot of the last ring."""
+        return self._image

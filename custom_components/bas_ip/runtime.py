@@ -1,0 +1,49 @@
+"""What a loaded config entry holds: the client, its coordinators, what the device can do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import ConfigEntry
+
+from .client import BasIpClient, BasIpDeviceInfo, RtspSettings
+
+if TYPE_CHECKING:
+    from .coordinator import BasIpCoordinator
+    from .event_coordinator import BasIpEventCoordinator
+    from .snapshots import SnapshotSource
+
+type BasIpConfigEntry = ConfigEntry[BasIpRuntimeData]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BasIpCapabilities:
+    """What the device offers, probed once at set-up (and at each reload)."""
+
+    locks: int
+    """Door locks a release can open; 0 on monitors."""
+    door_sensor: bool
+    """The door-status call answers (the input is wired as a door sensor)."""
+    emergency_hold: bool
+    """Locks can be held open (emergency mode). (inferred) Only the families
+    that answer the lock-type call (Camdroid panels) document it."""
+    camera: bool
+    """The device has a camera (its RTSP settings call answers)."""
+    rtsp: RtspSettings | None
+    """RTSP credentials the device reported, if any."""
+
+
+@dataclass(slots=True, kw_only=True)
+class BasIpRuntimeData:
+    """Everything a loaded entry shares between its platforms."""
+
+    client: BasIpClient
+    device_info: BasIpDeviceInfo
+    capabilities: BasIpCapabilities
+    coordinator: BasIpCoordinator
+    """SIP settings, SIP status and the door contact, every ``scan_interval``."""
+    events: BasIpEventCoordinator
+    """The device's event log, every ``event_interval`` (idle when events are off)."""
+    snapshots: SnapshotSource | None
+    """Camera snapshots shared by the camera and the last-visitor image."""
