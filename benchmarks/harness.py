@@ -46,6 +46,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.bas_ip.const import DEFAULT_SCAN_INTERVAL, DOMAIN
 from simulator import DeviceSimulator, Profile
+from tests.waits import REAL_TIMEOUT, wait_until
 
 USERNAME: Final = "admin"
 # Benchmark-only credentials for simulated devices on 127.0.0.1.
@@ -415,12 +416,19 @@ class Benchmark:
         device.delay = 5.0  # frozen time: nothing is answered until the clock moves
         self.freezer.tick(timedelta(seconds=DEFAULT_SCAN_INTERVAL))
         async_fire_time_changed(self.hass)
-        overlapped = False
-        for _ in range(20_000):
-            if device.requests[PATH_SETTINGS] > settings and device.requests[PATH_STATUS] > status:
-                overlapped = True
-                break
-            await asyncio.sleep(0)
+        try:
+            # Bounded in real time (the loop's clock is frozen), not in loop turns.
+            await wait_until(
+                lambda: (
+                    device.requests[PATH_SETTINGS] > settings
+                    and device.requests[PATH_STATUS] > status
+                ),
+                "both requests of a refresh reaching the held device",
+                timeout=REAL_TIMEOUT,
+            )
+            overlapped = True
+        except AssertionError:
+            overlapped = False
         device.delay = 0.0
         # Release the held answers (and a second request, if the client was sequential).
         for _ in range(3):

@@ -58,8 +58,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--simulator-port", type=int, default=8081, help="simulator port")
     parser.add_argument(
         "--profile",
-        default="camdroid_monitor",
-        choices=["camdroid_monitor", "camdroid_panel", "android_panel"],
+        default="camdroid_panel",
+        choices=["camdroid_panel", "camdroid_monitor", "android_panel"],
         help="device family the simulator plays",
     )
     parser.add_argument(
@@ -105,6 +105,9 @@ def ensure_entry(client: HomeAssistantClient, simulator: SimulatorHandle) -> dic
     return client.config_entries()[0]
 
 
+STATELESS_DOMAINS = ("event.", "button.", "image.")
+
+
 def wait_for_values(client: HomeAssistantClient, timeout: float = 120.0) -> dict[str, Any]:
     """Wait until every sensor-like entity of the integration has a value."""
 
@@ -116,8 +119,10 @@ def wait_for_values(client: HomeAssistantClient, timeout: float = 120.0) -> dict
         pending = [
             entity_id
             for entity_id, state in states.items()
-            # Event entities stay "unknown" until their first event.
-            if not entity_id.startswith("event.") and state["state"] in UNAVAILABLE_STATES
+            # Events, buttons and the last-visitor image stay "unknown" until
+            # something happens.
+            if not entity_id.startswith(STATELESS_DOMAINS)
+            and state["state"] in UNAVAILABLE_STATES
         ]
         # Entities disabled by default have no state and are not waited for.
         return None if pending or not states else states
@@ -168,6 +173,12 @@ def banner(
             "",
             f"    curl -X POST {simulator.url}/_simulator/sip/settings "
             f"-H 'Content-Type: application/json' -d '{{\"user\":\"{new_user}\"}}'",
+            "",
+            "  Ring the doorbell, badge a card, open and close the door:",
+            "",
+            f"    curl -X POST {simulator.url}/_simulator/ring -d '{{}}'",
+            f"    curl -X POST {simulator.url}/_simulator/access -d '{{\"kind\":\"card_granted\"}}'",
+            f"    curl -X POST {simulator.url}/_simulator/door -d '{{\"open\":true}}'",
             "",
             "  More controls: curl " + simulator.url + "/_simulator/state  (see README.md)",
             "  Settings > Repairs warns that the device uses its factory password:",

@@ -161,7 +161,7 @@ PROFILES: Final[dict[Profile, ProfileData]] = {
             device_serial_number="3f2e1d0c-b9a8-4765-8432-10fedcba9876",
         ),
         sip_settings={
-            "proxy": "192.0.2.50:5060",
+            "proxy": "sip:192.0.2.50:5060",
             "realm": "192.0.2.50",
             "user": "2001",
             # Held like the Camdroid panel's; GET answers show only the mask.

@@ -623,7 +623,10 @@ class DeviceSimulator:
         if mask is not None and isinstance(changes, dict) and changes.get("password") == mask:
             # Posting the mask back means "keep the password" (inferred).
             changes = {key: value for key, value in changes.items() if key != "password"}
-        self._settings = validate_settings(self._settings, changes)
+        # Android panels (the family that masks the password) add their own rules.
+        self._settings = validate_settings(
+            self._settings, changes, android=self._data.password_mask is not None
+        )
         self._sip_passwords.add(str(self._settings["password"]))
         # New settings re-register at once.
         self._registration_epoch = self._clock()

@@ -159,11 +159,18 @@ _CHECKS: Final = {
 }
 
 
-def validate_settings(current: dict[str, Any], changes: Any) -> dict[str, Any]:
+ANDROID_PASSWORD_MIN: Final = 6
+
+
+def validate_settings(
+    current: dict[str, Any], changes: Any, *, android: bool = False
+) -> dict[str, Any]:
     """Return ``current`` updated by ``changes``, or raise :class:`SettingsError`.
 
     Only parameters the device family has are accepted; a family's extra
     fields (Android) keep the JSON type they have. ``current`` is not modified.
+    Android panels also want a password of at least 6 characters and a
+    ``proxy`` that starts with ``sip:``.
     """
     if not isinstance(changes, dict):
         raise SettingsError({"body": "must be an object"})
@@ -178,6 +185,17 @@ def validate_settings(current: dict[str, Any], changes: Any) -> dict[str, Any]:
                 errors[key] = reason
         elif _json_type(value) != _json_type(current[key]):
             errors[key] = f"must be of type {_json_type(current[key])}"
+    if android and isinstance(changes, dict):
+        password = changes.get("password")
+        if (
+            isinstance(password, str)
+            and "password" not in errors
+            and len(password) < ANDROID_PASSWORD_MIN
+        ):
+            errors["password"] = f"must be at least {ANDROID_PASSWORD_MIN} characters"
+        proxy = changes.get("proxy")
+        if isinstance(proxy, str) and "proxy" not in errors and not proxy.startswith("sip:"):
+            errors["proxy"] = "must start with sip:"
     if errors:
         raise SettingsError(errors)
     updated = copy.deepcopy(current)

@@ -22,6 +22,7 @@ import re
 from typing import Any
 from urllib.parse import quote, quote_plus
 
+from hypothesis import settings as hypothesis_settings
 import pytest
 
 from simulator import DeviceSimulator, Profile
@@ -29,6 +30,12 @@ from simulator import DeviceSimulator, Profile
 from .const import FACTORY_PASSWORD, PASSWORD, SECRETS, USERNAME, md5_hex
 
 SimulatorFactory = Callable[..., Awaitable[DeviceSimulator]]
+
+# Every hypothesis test of the default suite is derandomized (the same
+# examples every run) and keeps no example database; the fuzz tests bring
+# their own profile, which scripts/fuzz switches to random seeds.
+hypothesis_settings.register_profile("bas_ip_suite", derandomize=True, database=None)
+hypothesis_settings.load_profile("bas_ip_suite")
 
 # Long enough that no other text of the suite shares it by chance.
 TOKEN_PREFIX = 12
@@ -159,9 +166,9 @@ class SecretGuard(logging.Handler):
             prefixes = self._prefixes
             for run in self._token_run.findall(text):
                 for start in range(len(run) - TOKEN_PREFIX + 1):
-                    kind = prefixes.get(run[start : start + TOKEN_PREFIX])
-                    if kind is not None:
-                        return kind
+                    token_kind = prefixes.get(run[start : start + TOKEN_PREFIX])
+                    if token_kind is not None:
+                        return token_kind
         return None
 
     def redact(self, text: str) -> str:
@@ -192,7 +199,7 @@ class SecretGuard(logging.Handler):
         """Store the message, any traceback and stack text with the running test."""
         try:
             text = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken record must still be searched
+        except Exception:
             text = f"{record.msg!r} {record.args!r}"
         if record.exc_info:
             text += "\n" + logging.Formatter().formatException(record.exc_info)
@@ -238,9 +245,7 @@ def leak_report(leaks: list[Leak]) -> str:
     lines = [leak.describe() for leak in leaks[:10]]
     more = f"\n  ... and {len(leaks) - 10} more" if len(leaks) > 10 else ""
     return (
-        f"secret guard: {len(leaks)} log record(s) contain a secret\n  "
-        + "\n  ".join(lines)
-        + more
+        f"secret guard: {len(leaks)} log record(s) contain a secret\n  " + "\n  ".join(lines) + more
     )
 
 
@@ -308,7 +313,9 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Captured logs and output may be printed (failures, ``-rA``): redact secrets in them."""
     report = yield
     report.sections = [(title, SECRET_GUARD.redact(content)) for title, content in report.sections]
@@ -316,7 +323,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 @pytest.fixture(autouse=True)
-def _secret_guard_per_test(secret_guard: SecretGuard, request: pytest.FixtureRequest) -> Iterator[None]:
+def _secret_guard_per_test(
+    secret_guard: SecretGuard, request: pytest.FixtureRequest
+) -> Iterator[None]:
     """Fail the test itself when it logged a secret (checked after its fixtures)."""
     _raise_levels(secret_guard, {})  # loggers created since, e.g. by an import
     yield

@@ -59,7 +59,10 @@ async def wait_real(awaitable: Awaitable[Any], seconds: float) -> bool:
 
 
 async def wait_until(
-    condition: Callable[[], bool], what: str, *, timeout: float = REAL_TIMEOUT
+    condition: Callable[[], bool],
+    what: str,
+    *,
+    timeout: float = REAL_TIMEOUT,  # noqa: ASYNC109 - asyncio.timeout cannot fire on a frozen clock
 ) -> None:
     """Return once ``condition()`` holds; fail after ``timeout`` real seconds."""
     deadline = wall_clock() + timeout

@@ -84,4 +84,9 @@ class BasIpEventChannelEntity(BasIpEntity[BasIpEventCoordinator]):
     @property
     def available(self) -> bool:
         """Unavailable while events are off or the log cannot be read."""
-        return self.coordinator.enabled and super().available and self.coordinator.data is not None
+        return (
+            self.coordinator.enabled
+            and self.coordinator.supported is not False
+            and super().available
+            and self.coordinator.data is not None
+        )

@@ -125,7 +125,9 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
         self._interval = interval
         self.update_interval = interval if enabled else None
         if not enabled:
-            # No log request at all from now on; entities go unavailable.
+            # No log request at all from now on (the poll already scheduled
+            # included); entities go unavailable.
+            self._unschedule_refresh()
             self.async_update_listeners()
             return
         if not was_enabled and self._reader is not None:
@@ -146,9 +148,12 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
             poll = await self._reader.poll()
         except BasIpUnsupportedDeviceError as err:
             if self.supported is None:
-                # No event log on this device: stop asking for it.
+                # No event log on this device (404 at set-up): stop asking for
+                # it. Not an error: its event entities are just not created.
                 self.supported = False
                 self.update_interval = None
+                LOGGER.info("%s: the device has no event log; no event entities", self.name)
+                return EventBatch(seq=self._seq, events=(), newest=None)
             self._reader.mark_interrupted()
             raise translate_error(err, self.config_entry, permanent=UpdateFailed) from err
         except BasIpError as err:

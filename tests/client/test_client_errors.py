@@ -28,7 +28,7 @@ from simulator import DeviceSimulator, Fault, Profile, self_signed_context
 from tests.conftest import SimulatorFactory
 from tests.const import NEW_PASSWORD, PASSWORD, USERNAME, WRONG_PASSWORD, md5_hex
 
-from .conftest import SHORT_TIMEOUT, ClientFactory
+from .conftest import SHORT_TIMEOUT, ClientFactory, short_timeout
 
 V1_PROFILES = [Profile.CAMDROID_MONITOR, Profile.CAMDROID_PANEL, Profile.ANDROID_PANEL]
 LOGIN = "/api/v1/login"
@@ -84,10 +84,11 @@ async def test_timeout_on_authorized_call(
 ) -> None:
     """A timeout after login surfaces as a connection error too; the token is kept."""
     device = await simulator_factory(profile)
-    client = make_client(device, request_timeout=SHORT_TIMEOUT)
+    # The login and the retry must succeed: the generous default timeout.
+    client = make_client(device)
     await client.login()
-    device.delay = 30.0
-    with pytest.raises(BasIpConnectionError, match="Timed out"):
+    device.delay = 30.0  # far above the short timeout of the one call that must time out
+    with short_timeout(client), pytest.raises(BasIpConnectionError, match="Timed out"):
         await client.get_sip_status()
     device.delay = 0.0
     await client.get_sip_status()
@@ -299,12 +300,14 @@ async def test_concurrent_calls_share_one_login(
     device = await simulator_factory(profile)
     client = make_client(device)
     calls = [client.get_sip_status, client.get_sip_settings, client.get_sip_enabled] * 7
-    await asyncio.gather(*(call() for call in calls))
+    first = await asyncio.gather(*(call() for call in calls))
     assert device.logins == 1
     device.expire_tokens()
     device.reset_counters()
     results = await asyncio.gather(*(call() for call in calls))
-    assert len(results) == len(calls)
+    # Every call answered with its own kind of model, as before the expiry.
+    assert [type(result) for result in results] == [type(result) for result in first]
+    assert len({type(result) for result in first}) == 3
     assert device.logins == 1
     assert device.requests[LOGIN] == 1
     assert device.login_failures == 0
@@ -609,7 +612,7 @@ async def test_concurrent_callers_share_a_failed_login(
     assert device.requests[LOGIN] == 0
     # A later call is a new attempt, not a replay of the old outcome.
     device.set_serial(client.expected_serial or "")
-    assert (await client.get_sip_status()).status is not None
+    assert (await client.get_sip_status()).registered is True
     assert device.logins == 1
 
 

@@ -46,7 +46,7 @@ EXPECTED_SETTINGS = {
         realm="192.0.2.50",
         transport=SipTransport.UDP,
         registration_interval=120,
-        proxy="192.0.2.50:5060",
+        proxy="sip:192.0.2.50:5060",
         stun=StunServer(host="192.0.2.60", port=3478),
         outbound="",
         user_id="2001",

@@ -14,9 +14,7 @@ CARD = "04C0FFEE00B1A5"
 
 def item(key: str, info: dict[str, Any] | None = None, category: str = "info") -> LogItem:
     """A log item with ``info.model`` fields ``info``."""
-    return LogItem(
-        timestamp=1, category=category, key=key, info=MappingProxyType(dict(info or {}))
-    )
+    return LogItem(timestamp=1, category=category, key=key, info=MappingProxyType(dict(info or {})))
 
 
 @pytest.mark.parametrize(
@@ -101,7 +99,7 @@ def test_access_denied(key: str, method: str) -> None:
 def test_access_lock_and_identifier_inferred(
     info: dict[str, Any], lock: int | None, identifier: str | None
 ) -> None:
-    """(inferred) ``lock`` from lock/lock_number, ``identifier`` from card/code/number/identifier."""
+    """(inferred) ``lock``: lock/lock_number; ``identifier``: card/code/number/identifier."""
     event = classify(item("access_granted_by_valid_identifier", info), device_type="panel")
     assert event.data["lock"] == lock
     assert event.data["identifier"] == identifier

@@ -17,8 +17,8 @@ from hypothesis import given, settings, strategies as st
 import pytest
 
 from custom_components.bas_ip.client import (
-    BasIpResponseError,
     BasIpDeviceInfo,
+    BasIpResponseError,
     SipEnabled,
     SipRegistrationStatus,
     SipSettings,
@@ -140,7 +140,9 @@ def test_device_info_not_an_object(data: Any) -> None:
 def test_device_info_bad_field(field: str, value: Any) -> None:
     """Each field of the wrong type (or empty where required) is named."""
     assert_rejects(
-        BasIpDeviceInfo.from_dict, with_field(load("info_camdroid_monitor.json"), field, value), field
+        BasIpDeviceInfo.from_dict,
+        with_field(load("info_camdroid_monitor.json"), field, value),
+        field,
     )
 
 

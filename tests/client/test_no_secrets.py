@@ -20,7 +20,7 @@ from simulator import DeviceSimulator, Fault, Profile, self_signed_context
 from tests.conftest import SimulatorFactory
 from tests.const import NEW_PASSWORD, PASSWORD, SECRETS, SIP_PASSWORDS, USERNAME, WRONG_PASSWORD
 
-from .conftest import SHORT_TIMEOUT, ClientFactory
+from .conftest import ClientFactory, short_timeout
 
 
 class Evidence:
@@ -55,7 +55,9 @@ async def drive_profile(
     device: DeviceSimulator, make_client: ClientFactory, evidence: Evidence
 ) -> None:
     """Every path the client has, against one simulated device."""
-    client = make_client(device, request_timeout=SHORT_TIMEOUT)
+    # Calls that must succeed get the generous default timeout; only the
+    # timeout step below uses a short one.
+    client = make_client(device)
     evidence.add(client, device)
     calls = (
         client.get_device_info,
@@ -82,8 +84,9 @@ async def drive_profile(
     device.clear_faults()
 
     # Timeout.
-    device.delay = 5.0
-    await evidence.run(client.get_sip_settings)
+    device.delay = 5.0  # well above the short timeout
+    with short_timeout(client):
+        await evidence.run(client.get_sip_settings)
     device.delay = 0.0
 
     # Wrong password, then the device's password changes and the user follows.

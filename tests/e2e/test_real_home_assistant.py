@@ -6,29 +6,42 @@ the ``hass`` of the current venv and the frontend scripts/setup installs. The
 steps build on each other and run in file order against one Home Assistant:
 
 1. onboard, add the device through the config-flow REST API, set the polling
-   interval to 10 s through the options flow, compare every entity with the
-   simulator;
+   interval to 10 s through the options flow and show from the simulator's
+   request counter that polls now come 10 s apart; compare every enabled
+   entity (the timestamp's value included) with the simulator;
 2. change a SIP setting on the simulator: the sensor and the event entity
    follow within one polling interval;
 3. lose and regain the SIP registration: the binary sensor follows;
-4. expire the device's tokens: nothing becomes unavailable, one new login;
-5. restart Home Assistant: the entry and entities come back, restored event;
-6. no secret appears in any log of the run.
+4. expire the device's tokens: a websocket subscription to ``state_changed``
+   sees no entity of the integration become unavailable; one new login;
+5. restart Home Assistant: the entry and entities come back, restored event,
+   unchanged after a poll the simulator counted;
+6. no secret (passwords, digests, every token the simulator issued, the owner
+   password) appears in any log of the run, and Home Assistant logged no
+   error about the integration.
 
-Everything started here runs in its own process group and is stopped by the
-fixture's finalizer, also when a step fails.
+The simulator runs in this process (on its own thread and event loop), so the
+tokens it issued can be collected; Home Assistant runs as a child process in
+its own process group. Everything is stopped by the fixture's finalizer, also
+when a step fails. The steps build on each other: a step selected on its own
+(``scripts/test -k restart``) skips with a message naming what it needs.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+import contextlib
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 import logging
 from pathlib import Path
+import re
+import threading
 import time
 from typing import Any
 
+import aiohttp
 import pytest
 
 from scripts.hass_runner import (
@@ -42,10 +55,11 @@ from scripts.hass_runner import (
     free_port,
     http_request_bytes,
     start_hass,
-    start_simulator,
     write_hass_config,
 )
-from tests.const import PASSWORD, SECRETS, USERNAME
+from simulator import DeviceSimulator, Profile
+from tests.conftest import SecretGuard, register_secret
+from tests.const import PASSWORD, USERNAME
 
 pytestmark = pytest.mark.e2e
 
@@ -54,6 +68,8 @@ SCAN_INTERVAL = 10
 REFRESH_SLACK = 5.0
 OWNER = "e2e-owner"
 OWNER_PASSWORD = "e2e-Owner-Pass-1"
+register_secret(OWNER_PASSWORD)
+PATH_SETTINGS = "/api/v1/device/sip/settings"
 INTEGRATION = REPO_ROOT / "custom_components" / DOMAIN
 # Entities enabled by default for a device like the camdroid_monitor profile.
 ENABLED_KEYS = {
@@ -69,12 +85,86 @@ ENABLED_KEYS = {
 }
 
 
+class ThreadedSimulator:
+    """A DeviceSimulator on its own thread and event loop; ``stop`` ends both.
+
+    Stands in for the ``ManagedProcess`` of ``SimulatorHandle``.
+    """
+
+    def __init__(self, device: DeviceSimulator) -> None:
+        """Start the loop and the device (bounded)."""
+        self.device = device
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="simulator", daemon=True)
+        self.thread.start()
+        asyncio.run_coroutine_threadsafe(device.start(), self.loop).result(timeout=30)
+
+    def stop(self, timeout: float = 30.0) -> int:
+        """Stop the device, then the loop."""
+        if self.loop.is_closed():
+            return 0
+        asyncio.run_coroutine_threadsafe(self.device.stop(), self.loop).result(timeout=timeout)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout)
+        self.loop.close()
+        return 0
+
+
+def start_threaded_simulator(port: int) -> tuple[SimulatorHandle, DeviceSimulator]:
+    """The camdroid_monitor simulator in this process, reachable like the CLI one."""
+    device = DeviceSimulator(
+        Profile.CAMDROID_MONITOR, host="127.0.0.1", port=port, username=USERNAME, password=PASSWORD
+    )
+    runner = ThreadedSimulator(device)
+    return SimulatorHandle(runner, port), device  # type: ignore[arg-type]
+
+
+def issued_secrets(device: DeviceSimulator) -> set[str]:
+    """Every token (and, with the newer simulator, every secret) the device issued or holds."""
+    secrets = getattr(device, "secrets", None)
+    found = set(secrets()) if callable(secrets) else set()
+    return found | set(device.issued_tokens)
+
+
+def need(stack: Stack, *facts: str) -> None:
+    """Skip a step whose earlier steps did not run (e.g. selected alone with ``-k``)."""
+    missing = [fact for fact in facts if fact not in stack.facts]
+    if missing:
+        pytest.skip(
+            f"needs the earlier steps of this module ({', '.join(missing)} unknown): "
+            "run the whole module, e.g. scripts/test --e2e"
+        )
+
+
+def settings_polls(stack: Stack) -> int:
+    """SIP-settings requests the simulator answered (one per refresh)."""
+    return int(stack.device.requests[PATH_SETTINGS])
+
+
+def wait_for_polls(stack: Stack, count: int, *, timeout: float) -> list[float]:
+    """Wait for ``count`` more settings polls; return when each arrived (monotonic)."""
+    seen = settings_polls(stack)
+    arrivals: list[float] = []
+    deadline = time.monotonic() + timeout
+    while len(arrivals) < count:
+        now = settings_polls(stack)
+        if now > seen:
+            arrivals.extend([time.monotonic()] * (now - seen))
+            seen = now
+            continue
+        if time.monotonic() > deadline:
+            pytest.fail(f"only {len(arrivals)} of {count} polls within {timeout:.0f} s")
+        time.sleep(0.05)
+    return arrivals
+
+
 @dataclass
 class Stack:
     """The running simulator and Home Assistant, shared by the steps of this module."""
 
     directory: Path
     simulator: SimulatorHandle
+    device: DeviceSimulator
     hass_port: int
     hass: ManagedProcess | None = None
     client: HomeAssistantClient | None = None
@@ -169,14 +259,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         assert (INTEGRATION / name).is_file(), f"the integration has no {name}"
     _enable_sockets()
     directory = tmp_path_factory.mktemp("e2e")
-    simulator = start_simulator(
-        port=free_port(),
-        log_path=directory / "simulator.log",
-        username=USERNAME,
-        password=PASSWORD,
-    )
+    simulator, device = start_threaded_simulator(free_port())
     hass_port = free_port()
-    running = Stack(directory, simulator, hass_port)
+    running = Stack(directory, simulator, device, hass_port)
     try:
         write_hass_config(running.config_dir, port=hass_port, name="BAS-IP e2e")
         running.start_hass()
@@ -202,11 +287,17 @@ def test_add_device_through_the_config_flow(stack: Stack) -> None:
 
     options = api.options_flow(entry_id, {"scan_interval": SCAN_INTERVAL})
     assert options["type"] == "create_entry", options
+    # The entry reloads with the new interval: polls now come 10 s apart (the
+    # default is 30 s), as the simulator's request counter shows.
+    wait_for_polls(stack, 1, timeout=SCAN_INTERVAL + REFRESH_SLACK + 30)
+    first, second = wait_for_polls(stack, 2, timeout=2 * (SCAN_INTERVAL + REFRESH_SLACK))
+    assert SCAN_INTERVAL - 2 <= second - first <= SCAN_INTERVAL + REFRESH_SLACK
     stack.facts["entry_id"] = entry_id
 
 
 def test_entities_show_the_device_values(stack: Stack) -> None:
     """Every enabled entity has a value, and the values are the simulator's."""
+    need(stack, "entry_id")
     api = stack.api
     serial = stack.simulator.state()["serial"]
     registry = api.entity_registry()
@@ -255,14 +346,25 @@ def test_entities_show_the_device_values(stack: Stack) -> None:
         "sip_registered": "on",
         "registration_status": "registered",
     }
+    # Every enabled entity is compared: the event entity (never fired yet, no
+    # settings change has happened) and the timestamp below.
+    assert set(expected) | {"sip_settings", "last_registration_attempt"} == ENABLED_KEYS
     assert {key: states[key]["state"] for key in expected} == expected
-    # No settings change has happened yet: the event entity has never fired.
     assert states["sip_settings"]["state"] == "unknown"
+
+    def shows_last_attempt() -> str | None:
+        # The device re-registers periodically: wait until HA shows its latest attempt.
+        wanted = datetime.fromtimestamp(stack.device._last_attempt(), UTC).isoformat()
+        shown = api.state(stack.entities["last_registration_attempt"])["state"]
+        return shown if shown == wanted else None
+
+    api.wait("the last registration attempt", shows_last_attempt, timeout=2 * SCAN_INTERVAL + 5)
     stack.facts["sip_user"] = settings["user"]
 
 
 def test_sip_change_reaches_sensor_and_event(stack: Stack) -> None:
     """A SIP account changed on the device shows up within one polling interval."""
+    need(stack, "sip_user")
     old_user = stack.facts["sip_user"]
     new_user = "102" if old_user != "102" else "103"
     answer = stack.simulator.control("sip/settings", {"user": new_user})
@@ -287,6 +389,7 @@ def test_sip_change_reaches_sensor_and_event(stack: Stack) -> None:
 
 def test_registration_loss_turns_the_binary_sensor_off(stack: Stack) -> None:
     """The registration binary sensor follows the device's SIP registration both ways."""
+    need(stack, "event_state")
     stack.simulator.control("registration", {"ok": False})
     try:
         stack.wait_for_state("sip_registered", "off")
@@ -300,19 +403,26 @@ def test_registration_loss_turns_the_binary_sensor_off(stack: Stack) -> None:
 
 def test_expired_tokens_leave_everything_available(stack: Stack) -> None:
     """A 401 on an expired token means one new login, not unavailable entities."""
+    need(stack, "sip_user")
     logins_before = stack.simulator.control("counters")["logins"]
-    stack.simulator.control("expire_tokens", {})
-
-    deadline = time.monotonic() + 2.5 * SCAN_INTERVAL
-    observed = 0
-    while time.monotonic() < deadline:
-        states = stack.states()
-        unavailable = {key for key, state in states.items() if state["state"] == "unavailable"}
-        assert not unavailable, f"unavailable after token expiry: {sorted(unavailable)}"
-        assert len(states) == len(stack.entities)
-        observed += 1
-        time.sleep(0.5)
-    assert observed > 10
+    polls_before = settings_polls(stack)
+    changes = asyncio.run(
+        watch_state_changes(
+            stack,
+            lambda: stack.simulator.control("expire_tokens", {}),
+            until=lambda: settings_polls(stack) >= polls_before + 2,
+            seconds=3 * SCAN_INTERVAL + REFRESH_SLACK,
+        )
+    )
+    ours = set(stack.entities.values())
+    went_unavailable = sorted(
+        change["entity_id"]
+        for change in changes
+        if change["entity_id"] in ours
+        and (change.get("new_state") or {}).get("state") in UNAVAILABLE_STATES
+    )
+    assert went_unavailable == [], f"unavailable after token expiry: {went_unavailable}"
+    assert all(state["state"] not in UNAVAILABLE_STATES for state in stack.states().values())
 
     counters = stack.simulator.control("counters")
     assert counters["logins"] == logins_before + 1
@@ -322,6 +432,7 @@ def test_expired_tokens_leave_everything_available(stack: Stack) -> None:
 
 def test_restart_brings_entry_and_entities_back(stack: Stack) -> None:
     """After a restart the entry loads again with the same entities and values."""
+    need(stack, "event_state", "sip_user")
     entities_before = dict(stack.entities)
     assert stack.stop_hass() == 0
 
@@ -341,7 +452,8 @@ def test_restart_brings_entry_and_entities_back(stack: Stack) -> None:
     stack.wait_for_state("sip_registered", "on", timeout=60)
     # The event entity restores its last event and start-up is not a change.
     assert stack.api.state(stack.entities["sip_settings"])["state"] == stack.facts["event_state"]
-    time.sleep(SCAN_INTERVAL + REFRESH_SLACK)
+    # A poll after the restart (counted by the simulator) is still no change.
+    wait_for_polls(stack, 2, timeout=2 * (SCAN_INTERVAL + REFRESH_SLACK))
     assert stack.api.state(stack.entities["sip_settings"])["state"] == stack.facts["event_state"]
 
 
@@ -363,30 +475,125 @@ def test_brand_icon_is_served_from_the_integration(stack: Stack) -> None:
 
 
 def test_no_secret_in_any_log(stack: Stack) -> None:
-    """Neither Home Assistant (integration at debug level) nor the simulator logged a secret."""
+    """Home Assistant (integration at debug level) logged no secret of the run.
+
+    Searched for: the fixed secrets, their URL-encoded forms and digests, the
+    owner password, and every token the simulator issued (also by prefix).
+    The simulator's own records go through this process's logging, where the
+    session's secret guard searches them.
+    """
+    need(stack, "entry_id")
+    tokens = issued_secrets(stack.device)
+    assert len(stack.device.issued_tokens) >= 2  # set-up, and the login after expiry
+    guard = SecretGuard()
+    guard.add_secret(OWNER_PASSWORD)
+    for token in tokens:
+        guard.add_token(token)
     # Home Assistant rotates home-assistant.log to .log.1 when it restarts.
-    logs = [
-        *stack.config_dir.glob("home-assistant.log*"),
-        stack.directory / "hass.stdout.log",
-        stack.directory / "simulator.log",
-    ]
+    logs = [*stack.config_dir.glob("home-assistant.log*"), stack.directory / "hass.stdout.log"]
     text = "\n".join(path.read_text(errors="replace") for path in logs if path.exists())
     assert "custom_components.bas_ip" in text, "the integration's debug log is missing"
-    leaked = sorted(secret for secret in SECRETS if secret in text)
-    assert not leaked, f"{len(leaked)} secret(s) found in the logs"
+    leaked = sum(guard.find(line) is not None for line in text.splitlines())
+    assert leaked == 0, f"{leaked} log line(s) contain a secret"
 
 
 def test_hass_log_has_no_integration_errors(stack: Stack) -> None:
-    """No error from the integration, and no deprecation Home Assistant reports about it.
+    """No error from or about the integration, and no deprecation HA reports about it.
 
-    Home Assistant's frame helper logs "Detected that custom integration
+    Counted: ERROR/CRITICAL records of the integration's loggers; Home
+    Assistant's "Error setting up entry ... for bas_ip"; any ERROR record
+    whose traceback runs through custom_components/bas_ip (task and job
+    exceptions); the frame helper's "Detected that custom integration
     'bas_ip' ..." for APIs that are deprecated or will stop working.
     """
     problems = [
-        line
+        record.splitlines()[0]
         for path in stack.config_dir.glob("home-assistant.log*")
-        for line in path.read_text(errors="replace").splitlines()
-        if ("custom_components.bas_ip" in line and (" ERROR " in line or " CRITICAL " in line))
-        or f"custom integration '{DOMAIN}'" in line
+        for record in log_records(path.read_text(errors="replace"))
+        if is_integration_problem(record)
     ]
     assert not problems, "\n".join(problems[:5])
+
+
+_RECORD_START = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", re.MULTILINE)
+
+
+def log_records(text: str) -> list[str]:
+    """Split a home-assistant.log into records (a record's traceback stays with it)."""
+    starts = [match.start() for match in _RECORD_START.finditer(text)]
+    if not starts:
+        return [text] if text.strip() else []
+    return [text[start:end] for start, end in zip(starts, [*starts[1:], len(text)], strict=True)]
+
+
+def is_integration_problem(record: str) -> bool:
+    """An error by or about the integration, or a deprecation report about it."""
+    head = record.splitlines()[0] if record else ""
+    error = " ERROR " in head or " CRITICAL " in head
+    return (
+        (error and "custom_components.bas_ip" in head)
+        or (error and "Error setting up entry" in head and f"for {DOMAIN}" in head)
+        or (error and "custom_components/bas_ip" in record)
+        or f"custom integration '{DOMAIN}'" in record
+    )
+
+
+def test_problem_scan_catches_core_errors_about_the_integration() -> None:
+    """The scan above recognises the lines Home Assistant core writes about an integration."""
+    text = (
+        "2026-01-01 10:00:00.000 ERROR (MainThread) [homeassistant.config_entries] "
+        "Error setting up entry BAS-IP AQ-07L for bas_ip\n"
+        'Traceback (most recent call last):\n  File "x.py", line 1\n'
+        "2026-01-01 10:00:01.000 ERROR (MainThread) [homeassistant] Error doing job: Task "
+        "exception was never retrieved\nTraceback (most recent call last):\n"
+        '  File "/config/custom_components/bas_ip/coordinator.py", line 9, in x\n'
+        "2026-01-01 10:00:02.000 ERROR (MainThread) [homeassistant] Error doing job: other\n"
+        "2026-01-01 10:00:03.000 DEBUG (MainThread) [custom_components.bas_ip] fine\n"
+    )
+    assert [is_integration_problem(record) for record in log_records(text)] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+
+
+async def watch_state_changes(
+    stack: Stack,
+    action: Any,
+    *,
+    until: Any,
+    seconds: float,
+) -> list[dict[str, Any]]:
+    """Subscribe to ``state_changed`` (websocket), run ``action``, collect until ``until()``."""
+    api = stack.api
+    changes: list[dict[str, Any]] = []
+    async with (
+        asyncio.timeout(seconds + 30),
+        aiohttp.ClientSession() as session,
+        session.ws_connect(f"{api.url}/api/websocket") as ws,
+    ):
+        assert (await ws.receive_json())["type"] == "auth_required"
+        await ws.send_json({"type": "auth", "access_token": api.token})
+        assert (await ws.receive_json())["type"] == "auth_ok"
+        await ws.send_json({"id": 1, "type": "subscribe_events", "event_type": "state_changed"})
+        answer = await ws.receive_json()
+        assert answer.get("success"), answer
+        await asyncio.to_thread(action)
+        deadline = time.monotonic() + seconds
+        while not until():
+            if time.monotonic() > deadline:
+                pytest.fail(f"condition not reached within {seconds:.0f} s")
+            try:
+                message = await ws.receive_json(timeout=0.5)
+            except TimeoutError:
+                continue
+            if message.get("type") == "event":
+                changes.append(message["event"]["data"])
+        # Drain what arrived with the last poll.
+        with contextlib.suppress(TimeoutError):
+            while True:
+                message = await ws.receive_json(timeout=1.0)
+                if message.get("type") == "event":
+                    changes.append(message["event"]["data"])
+    return changes

@@ -9,6 +9,7 @@ request timeouts fire when the test moves time on, not after real seconds.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 import json
 import logging
@@ -25,6 +26,7 @@ from homeassistant.const import (
     CONF_VERIFY_SSL,
     EVENT_STATE_CHANGED,
     STATE_UNAVAILABLE,
+    Platform,
 )
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
 from homeassistant.helpers import entity_registry as er
@@ -35,18 +37,22 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.bas_ip import PLATFORMS
 from custom_components.bas_ip.const import DEFAULT_SCAN_INTERVAL, DOMAIN
+from custom_components.bas_ip.event import BasIpLogEvent
 from simulator import DeviceSimulator, Profile
 from tests.conftest import SECRET_GUARD, SimulatorFactory
 from tests.const import PASSWORD, USERNAME
 from tests.waits import wait_until
 
 POLL: Final = timedelta(seconds=DEFAULT_SCAN_INTERVAL)
-# The coordinator's name in HA's "Error fetching ..." lines (entry title "BAS-IP AQ-07L").
+# The coordinators' names in HA's "Error fetching ..." lines (entry title "BAS-IP AQ-07L").
 COORDINATOR: Final = "bas_ip BAS-IP AQ-07L"
-# Entities fed by /api/v1/sip/status; every other entity reads the settings.
+EVENT_COORDINATOR: Final = f"{COORDINATOR} events"
+# Entities fed by /api/v1/sip/status (the SIP switch shows the status too);
+# every other SIP entity reads the settings.
 STATUS_KEYS: Final = frozenset(
-    {"sip_registered", "registration_status", "last_registration_attempt"}
+    {"sip_registered", "registration_status", "last_registration_attempt", "sip_enabled"}
 )
 _SETTINGS_KEYS: Final = frozenset(
     {
@@ -59,12 +65,97 @@ _SETTINGS_KEYS: Final = frozenset(
         "stun_server",
     }
 )
-# Every entity each profile gets (the harness enables the disabled-by-default ones).
-ENTITY_KEYS: Final = {
-    Profile.CAMDROID_MONITOR: STATUS_KEYS | _SETTINGS_KEYS | {"h264_payload_type"},
-    Profile.CAMDROID_PANEL: STATUS_KEYS | _SETTINGS_KEYS,
-    Profile.ANDROID_PANEL: STATUS_KEYS | _SETTINGS_KEYS,
+# Entities fed by the event channel (the device's event log).
+EVENT_KEYS: Final = frozenset({"doorbell", "access", "device_event", "last_log_event"})
+# Entities fed by the door-status read of each SIP refresh.
+DOOR_KEYS: Final = frozenset({"door", "door_open_too_long"})
+# The platform each entity key belongs to.
+_PLATFORM_OF: Final[dict[str, Platform]] = {
+    **dict.fromkeys(
+        {"sip_user", "sip_realm", "sip_proxy", "sip_transport", "registration_interval"},
+        Platform.SENSOR,
+    ),
+    **dict.fromkeys(
+        {"stun_server", "h264_payload_type", "registration_status", "last_registration_attempt"},
+        Platform.SENSOR,
+    ),
+    "last_log_event": Platform.SENSOR,
+    "sip_registered": Platform.BINARY_SENSOR,
+    **dict.fromkeys(DOOR_KEYS, Platform.BINARY_SENSOR),
+    **dict.fromkeys({"sip_settings", "doorbell", "access", "device_event"}, Platform.EVENT),
+    **dict.fromkeys({"open_door_1", "open_door_2", "restart"}, Platform.BUTTON),
+    "camera": Platform.CAMERA,
+    "last_visitor": Platform.IMAGE,
+    "sip_enabled": Platform.SWITCH,
 }
+_ALL_KEYS: Final = {
+    Profile.CAMDROID_MONITOR: STATUS_KEYS
+    | _SETTINGS_KEYS
+    | EVENT_KEYS
+    | {"h264_payload_type", "restart"},
+    Profile.CAMDROID_PANEL: STATUS_KEYS
+    | _SETTINGS_KEYS
+    | EVENT_KEYS
+    | DOOR_KEYS
+    | {"open_door_1", "open_door_2", "restart", "camera", "last_visitor"},
+    Profile.ANDROID_PANEL: STATUS_KEYS
+    | _SETTINGS_KEYS
+    | EVENT_KEYS
+    | {"open_door_1", "restart", "camera", "last_visitor"},
+}
+# The last-visitor image is fed by the event channel too (it needs a camera).
+EVENT_CHANNEL_KEYS: Final = EVENT_KEYS | {"last_visitor"}
+
+
+def expected_keys(profile: Profile, platforms: Iterable[Platform] = PLATFORMS) -> frozenset[str]:
+    """Every entity ``profile`` gets, on the platforms the integration sets up.
+
+    The list per profile is exact; platforms the integration does not load
+    (yet) contribute none of their keys.
+    """
+    loaded = set(platforms)
+    return frozenset(key for key in _ALL_KEYS[profile] if _PLATFORM_OF[key] in loaded)
+
+
+# Every entity each profile gets (the harness enables the disabled-by-default ones).
+ENTITY_KEYS: Final = {profile: expected_keys(profile) for profile in _ALL_KEYS}
+
+
+@dataclass(frozen=True, slots=True)
+class Fired:
+    """One event a log event entity fired: its key, the type and the data."""
+
+    key: str
+    event_type: str
+    data: dict[str, Any]
+
+
+# Every event the log event entities fired in the running test, in order.
+_FIRED: list[tuple[str, Fired]] = []
+
+
+@pytest.fixture(autouse=True)
+def record_fired_events() -> Generator[None]:
+    """Record each event a log event entity fires.
+
+    Counted at ``_trigger_event``, not from state changes: under frozen time
+    two events of one poll have the same timestamp state, and a repeated
+    identical state is no state change.
+    """
+    _FIRED.clear()
+    original = BasIpLogEvent._trigger_event
+
+    def spy(
+        self: BasIpLogEvent, event_type: str, event_attributes: dict[str, Any] | None = None
+    ) -> None:
+        unique_id = str(self.unique_id)
+        key = unique_id.removeprefix(f"{self.runtime.device_info.serial_number}_")
+        _FIRED.append((unique_id, Fired(key, event_type, dict(event_attributes or {}))))
+        original(self, event_type, event_attributes)
+
+    with patch.object(BasIpLogEvent, "_trigger_event", spy):
+        yield
+    _FIRED.clear()
 
 
 def ha_clock() -> float:
@@ -120,6 +211,7 @@ class FaultHarness:
         self.history: list[State] = []
         self._log_list: list[logging.LogRecord] = []
         self._log_start = 0
+        self._fired_start = 0
 
     async def setup(self) -> None:
         """Set the entry up and start recording every state its entities write."""
@@ -177,8 +269,47 @@ class FaultHarness:
     def keys(self) -> set[str]:
         """Entity keys (unique id without the serial) of every entity of the entry."""
         return {
-            item.unique_id.removeprefix(f"{self.entry.unique_id}_") for item in self.registry_entries
+            item.unique_id.removeprefix(f"{self.entry.unique_id}_")
+            for item in self.registry_entries
         }
+
+    def ids(self, keys: Iterable[str]) -> list[str]:
+        """Entity ids of the entry's entities whose key is one of ``keys``."""
+        wanted = set(keys)
+        return [
+            item.entity_id
+            for item in self.registry_entries
+            if item.unique_id.removeprefix(f"{self.entry.unique_id}_") in wanted
+        ]
+
+    def ids_except(self, keys: Iterable[str]) -> list[str]:
+        """Entity ids of the entry's entities whose key is not one of ``keys``."""
+        unwanted = set(keys)
+        return [
+            item.entity_id
+            for item in self.registry_entries
+            if item.unique_id.removeprefix(f"{self.entry.unique_id}_") not in unwanted
+        ]
+
+    @property
+    def fired(self) -> list[tuple[str, str]]:
+        """(entity key, event type) of every log event fired since :meth:`mark`."""
+        prefix = f"{self.entry.unique_id}_"
+        return [
+            (fired.key, fired.event_type)
+            for unique_id, fired in _FIRED[self._fired_start :]
+            if unique_id.startswith(prefix)
+        ]
+
+    @property
+    def fired_data(self) -> list[dict[str, Any]]:
+        """The data of every log event fired since :meth:`mark`."""
+        prefix = f"{self.entry.unique_id}_"
+        return [
+            fired.data
+            for unique_id, fired in _FIRED[self._fired_start :]
+            if unique_id.startswith(prefix)
+        ]
 
     def entity_ids_of(self, *, status: bool) -> list[str]:
         """Entities fed by the status endpoint (``status=True``) or by the settings."""
@@ -207,6 +338,7 @@ class FaultHarness:
         """Start a new observation window for logs and state history."""
         self._log_list = self.caplog.records
         self._log_start = len(self._log_list)
+        self._fired_start = len(_FIRED)
         self.history.clear()
 
     @property
@@ -249,8 +381,16 @@ class FaultHarness:
         return lines
 
     def fetch_error(self, reason: str) -> tuple[str, str, str]:
-        """The one line Home Assistant's coordinator logs when polling starts failing."""
+        """The one line Home Assistant's SIP coordinator logs when polling starts failing."""
         return ("custom_components.bas_ip", "ERROR", f"Error fetching {COORDINATOR} data: {reason}")
+
+    def event_fetch_error(self, reason: str) -> tuple[str, str, str]:
+        """The one line the event coordinator logs when reading the log starts failing."""
+        return (
+            "custom_components.bas_ip",
+            "ERROR",
+            f"Error fetching {EVENT_COORDINATOR} data: {reason}",
+        )
 
     def assert_outcome(
         self,
@@ -258,11 +398,18 @@ class FaultHarness:
         unavailable: Iterable[str],
         lines: list[tuple[str, str, str]],
         reauth: bool,
+        fired: list[tuple[str, str]] | None = None,
     ) -> None:
-        """The exact outcome of a row: these entities down, these lines, reauth or not."""
+        """The exact outcome of a row.
+
+        These entities down, these lines (the two coordinators poll side by
+        side, so compared as a multiset), reauth or not, exactly these log
+        events fired since :meth:`mark` (default: none), no secret anywhere.
+        """
         assert sorted(self.unavailable()) == sorted(unavailable)
-        assert self.problem_lines() == lines
+        assert sorted(self.problem_lines()) == sorted(lines)
         assert len(self.reauth_flows()) == (1 if reauth else 0)
+        assert self.fired == (fired or [])
         self.assert_no_secrets()
 
     def recoveries(self) -> list[str]:
@@ -350,4 +497,6 @@ async def harness(
     await harness.setup()
     assert harness.keys == ENTITY_KEYS[device.profile]
     assert harness.unavailable() == []
+    # The history the device logged before set-up is never fired.
+    assert _FIRED == []
     return harness

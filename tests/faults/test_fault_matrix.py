@@ -31,6 +31,8 @@ from tests.tls import tolerate_refused_tls_handshakes
 from .conftest import (
     COORDINATOR as COORDINATOR_NAME,
     ENTITY_KEYS,
+    EVENT_CHANNEL_KEYS,
+    EVENT_COORDINATOR,
     STATUS_KEYS,
     FaultHarness,
     entry_data,
@@ -40,7 +42,9 @@ from .conftest import (
 CANNOT_CONNECT: Final = "Cannot connect to the BAS-IP device at {host}"
 UNREADABLE: Final = "The BAS-IP device at {host} answered with data that cannot be read"
 REJECTED: Final = "The BAS-IP device at {host} rejected the username or password"
-NO_RIGHTS: Final = "The account configured for the BAS-IP device at {host} may not read its SIP settings"
+NO_RIGHTS: Final = (
+    "The account configured for the BAS-IP device at {host} may not read its SIP settings"
+)
 SWAPPED: Final = (
     "The address {host} now answers as the BAS-IP device with serial number {actual} "
     "instead of {expected}. No credentials were sent to it"
@@ -50,8 +54,31 @@ STATUS_BACK: Final = "SIP status endpoint answers again"
 
 
 def error_line(harness: FaultHarness, template: str, **values: str) -> tuple[str, str, str]:
-    """The coordinator's ERROR line for ``template`` on the harness's device."""
+    """The SIP coordinator's ERROR line for ``template`` on the harness's device."""
     return harness.fetch_error(template.format(host=harness.device.address, **values))
+
+
+def event_error_line(harness: FaultHarness, template: str, **values: str) -> tuple[str, str, str]:
+    """The event coordinator's ERROR line for ``template`` on the harness's device."""
+    return harness.event_fetch_error(template.format(host=harness.device.address, **values))
+
+
+def both_lines(harness: FaultHarness, template: str, **values: str) -> list[tuple[str, str, str]]:
+    """A fault on every device call: one line from each coordinator."""
+    return [
+        error_line(harness, template, **values),
+        event_error_line(harness, template, **values),
+    ]
+
+
+def sip_ids(harness: FaultHarness) -> list[str]:
+    """Entities fed by the SIP coordinator (everything but the event channel)."""
+    return harness.ids_except(EVENT_CHANNEL_KEYS)
+
+
+def event_ids(harness: FaultHarness) -> list[str]:
+    """Entities fed by the event channel."""
+    return harness.ids(EVENT_CHANNEL_KEYS)
 
 
 def info_lines(harness: FaultHarness, text: str) -> list[str]:
@@ -64,18 +91,27 @@ def info_lines(harness: FaultHarness, text: str) -> list[str]:
         and text in r.getMessage()
     ]
 
+
 PATH_SETTINGS: Final = "/api/v1/device/sip/settings"
 PATH_STATUS: Final = "/api/v1/sip/status"
 PATH_LOGIN: Final = "/api/v1/login"
 OUTAGE_POLLS: Final = 6
 
 
-async def assert_recovers(harness: FaultHarness) -> None:
-    """After the fault is gone, one poll brings every entity back, with one INFO line."""
+SIP_RECOVERED: Final = f"Fetching {COORDINATOR_NAME} data recovered"
+EVENTS_RECOVERED: Final = f"Fetching {EVENT_COORDINATOR} data recovered"
+
+
+async def assert_recovers(harness: FaultHarness, *, sip: bool = True, events: bool = True) -> None:
+    """After the fault is gone, one poll brings every entity back.
+
+    One INFO line from each coordinator that was failing; nothing replayed.
+    """
     harness.mark()
     await harness.poll()
-    harness.assert_outcome(unavailable=[], lines=[], reauth=False)
-    assert harness.recoveries() == [f"Fetching {COORDINATOR_NAME} data recovered"]
+    harness.assert_outcome(unavailable=[], lines=[], reauth=False, fired=[])
+    expected = [SIP_RECOVERED] * sip + [EVENTS_RECOVERED] * events
+    assert sorted(harness.recoveries()) == sorted(expected)
 
 
 # --- the network -------------------------------------------------------------
@@ -89,7 +125,7 @@ async def test_connection_refused(harness: FaultHarness) -> None:
 
     harness.assert_outcome(
         unavailable=harness.entity_ids,
-        lines=[error_line(harness, CANNOT_CONNECT)],
+        lines=both_lines(harness, CANNOT_CONNECT),
         reauth=False,
     )
     assert harness.login_attempts == logins
@@ -137,7 +173,7 @@ async def test_timeout(harness: FaultHarness) -> None:
         assert harness.unavailable() == harness.entity_ids
     harness.assert_outcome(
         unavailable=harness.entity_ids,
-        lines=[error_line(harness, CANNOT_CONNECT)],
+        lines=both_lines(harness, CANNOT_CONNECT),
         reauth=False,
     )
     assert harness.login_attempts == logins
@@ -163,7 +199,7 @@ async def test_broken_answers(harness: FaultHarness, fault: Fault, reason: str) 
     await harness.poll(OUTAGE_POLLS)
 
     harness.assert_outcome(
-        unavailable=harness.entity_ids, lines=[error_line(harness, reason)], reauth=False
+        unavailable=harness.entity_ids, lines=both_lines(harness, reason), reauth=False
     )
     # A broken answer is no reason to log in again.
     assert harness.login_attempts == logins
@@ -183,9 +219,9 @@ async def test_flapping_connection(harness: FaultHarness) -> None:
         await harness.poll(2)
         assert not harness.unavailable()
     harness.assert_outcome(
-        unavailable=[], lines=[error_line(harness, CANNOT_CONNECT)] * cycles, reauth=False
+        unavailable=[], lines=both_lines(harness, CANNOT_CONNECT) * cycles, reauth=False
     )
-    assert harness.recoveries() == [f"Fetching {COORDINATOR_NAME} data recovered"] * cycles
+    assert sorted(harness.recoveries()) == sorted([SIP_RECOVERED, EVENTS_RECOVERED] * cycles)
 
 
 async def test_tls_failure(
@@ -303,17 +339,18 @@ async def test_wrong_shape_settings(harness: FaultHarness, field: str, value: An
     harness.device.set_fault(Fault.WRONG_SHAPE, paths=[PATH_SETTINGS], body=body)
     await harness.poll(OUTAGE_POLLS)
 
-    # Every entity reads the settings (the registration ones too, through the
-    # one refresh): none may show half-checked data.
+    # Every SIP entity reads the settings (the registration ones too, through
+    # the one refresh): none may show half-checked data. The event channel
+    # reads the log, which answers.
     if isinstance(value, str) and value:
         assert not any(f'"state": "{value}"' in shown for shown in harness.values_shown())
     harness.assert_outcome(
-        unavailable=harness.entity_ids, lines=[error_line(harness, UNREADABLE)], reauth=False
+        unavailable=sip_ids(harness), lines=[error_line(harness, UNREADABLE)], reauth=False
     )
     assert harness.login_attempts == logins
 
     harness.device.clear_faults()
-    await assert_recovers(harness)
+    await assert_recovers(harness, events=False)
 
 
 @pytest.mark.parametrize(("field", "value"), STATUS_FIELD_FAULTS)
@@ -326,14 +363,15 @@ async def test_wrong_shape_status(harness: FaultHarness, field: str, value: Any)
 
     if isinstance(value, str):
         assert not any(_shown(value) in shown for shown in harness.values_shown())
-    # One refresh reads both endpoints: a broken status answer fails all of it.
+    # One refresh reads both endpoints: a broken status answer fails all of it
+    # (the event channel reads the log, which answers).
     harness.assert_outcome(
-        unavailable=harness.entity_ids, lines=[error_line(harness, UNREADABLE)], reauth=False
+        unavailable=sip_ids(harness), lines=[error_line(harness, UNREADABLE)], reauth=False
     )
     assert harness.login_attempts == logins
 
     harness.device.clear_faults()
-    await assert_recovers(harness)
+    await assert_recovers(harness, events=False)
 
 
 # --- credentials and tokens ------------------------------------------------------
@@ -408,7 +446,7 @@ async def test_permission_denied(harness: FaultHarness) -> None:
     await harness.poll(OUTAGE_POLLS)
 
     harness.assert_outcome(
-        unavailable=harness.entity_ids, lines=[error_line(harness, NO_RIGHTS)], reauth=False
+        unavailable=harness.entity_ids, lines=both_lines(harness, NO_RIGHTS), reauth=False
     )
     assert harness.login_attempts == logins
 
@@ -428,9 +466,7 @@ async def test_status_endpoint_missing_mid_run(harness: FaultHarness) -> None:
 
     assert {entity_id: harness.state(entity_id).state for entity_id in settings_ids} == before
     # A missing status endpoint is not an error: one INFO line, nothing at WARNING.
-    harness.assert_outcome(
-        unavailable=harness.entity_ids_of(status=True), lines=[], reauth=False
-    )
+    harness.assert_outcome(unavailable=harness.entity_ids_of(status=True), lines=[], reauth=False)
     assert info_lines(harness, "SIP status endpoint") == [f"{COORDINATOR_NAME}: {STATUS_GONE}"]
 
     harness.mark()
@@ -482,14 +518,12 @@ async def test_device_swapped(harness: FaultHarness) -> None:
     assert mismatch_issues(harness.hass) == 1
     harness.assert_outcome(
         unavailable=harness.entity_ids,
-        lines=[
-            error_line(
-                harness,
-                SWAPPED,
-                actual="ffffffff-0000-4000-8000-000000000000",
-                expected=original_serial,
-            )
-        ],
+        lines=both_lines(
+            harness,
+            SWAPPED,
+            actual="ffffffff-0000-4000-8000-000000000000",
+            expected=original_serial,
+        ),
         reauth=False,
     )
 

@@ -1,8 +1,9 @@
 """Hypothesis profiles for the fuzz tests and the per-parser example counter.
 
 ``quick`` runs in the default suite: few examples, derandomized so the suite is
-stable. ``long`` (``HYPOTHESIS_PROFILE=long``, used by ``scripts/fuzz``) runs at
-least 10 000 examples per test with a fresh random seed each run.
+stable. ``long`` (``HYPOTHESIS_PROFILE=long``, used by ``scripts/fuzz``) runs
+``BAS_IP_FUZZ_EXAMPLES`` examples per test (``scripts/fuzz`` passes 10 000, so
+every parser sees at least 10 000) with a fresh random seed each run.
 
 The profiles are applied to the fuzz tests only (``FUZZ_SETTINGS``), not loaded
 globally, so other tests that use hypothesis keep their own settings.
@@ -47,6 +48,13 @@ FUZZ_SETTINGS: Final = settings(settings.get_profile(PROFILE_NAME))
 
 # (parser, outcome) -> number of examples run; outcome is "parsed" or "rejected".
 EXAMPLES: Counter[tuple[str, str]] = Counter()
+# Parsers a test module promises to fuzz: scripts/fuzz fails if one records nothing.
+EXPECTED: set[str] = set()
+
+
+def expect(*parsers: str) -> None:
+    """Declare parsers that must show up in the example counts (call at import)."""
+    EXPECTED.update(parsers)
 
 
 def record(parser: str, *, parsed: bool) -> None:

@@ -12,13 +12,15 @@ from pathlib import Path
 
 from _pytest.terminal import TerminalReporter
 
-from tests.fuzz.profiles import EXAMPLES, PROFILE_NAME
+from tests.fuzz.profiles import EXAMPLES, EXPECTED, PROFILE_NAME
 
 
 def pytest_terminal_summary(terminalreporter: TerminalReporter) -> None:
-    """Table of examples per parser; JSON to ``$BAS_IP_FUZZ_REPORT`` when set."""
-    if not EXAMPLES:
-        return
+    """Table of examples per parser; JSON to ``$BAS_IP_FUZZ_REPORT`` when set.
+
+    The JSON is written even when nothing was recorded, with the parsers the
+    test modules declared (``expect``), so scripts/fuzz can name what is missing.
+    """
     parsers = sorted({parser for parser, _ in EXAMPLES})
     rows = {
         parser: {
@@ -29,10 +31,10 @@ def pytest_terminal_summary(terminalreporter: TerminalReporter) -> None:
     }
     if report := os.environ.get("BAS_IP_FUZZ_REPORT"):
         # scripts/fuzz prints the table itself from the JSON.
-        Path(report).write_text(
-            json.dumps({"profile": PROFILE_NAME, "parsers": rows}, indent=2) + "\n",
-            encoding="utf-8",
-        )
+        data = {"profile": PROFILE_NAME, "parsers": rows, "expected": sorted(EXPECTED)}
+        Path(report).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        return
+    if not rows:
         return
     terminalreporter.section(f"fuzz examples per parser (profile {PROFILE_NAME})")
     width = max(len(parser) for parser in parsers)

@@ -299,7 +299,7 @@ _PORT: Final = st.integers(0, 65535)
 _STUN_BODY: Final = st.fixed_dictionaries({"ip": st.text(max_size=30), "port": _PORT})
 
 DEVICE_INFO: Final = Schema(
-    name="DeviceInfo.from_dict",
+    name="BasIpDeviceInfo.from_dict",
     valid=_with_extras(
         {
             "device_serial_number": st.text(max_size=40).filter(lambda s: s.strip() != ""),
@@ -364,7 +364,7 @@ SIP_SETTINGS: Final = Schema(
     name="SipSettings.from_dict",
     valid=_with_extras(
         {
-            "user": st.text(min_size=1, max_size=31).filter(lambda s: s.strip() != ""),
+            "user": st.text(max_size=31),
             "realm": st.text(max_size=30),
             "transport": _case_variants("udp", "tcp", "tls"),
             "registration_interval": _INTERVAL,
@@ -379,8 +379,9 @@ SIP_SETTINGS: Final = Schema(
         },
     ),
     fields={
-        "user": _required(lambda v: _non_blank(v) and len(v) <= 31),
-        "realm": _required(_is_str),
+        # An unconfigured SIP account (blank or missing user/realm) still parses.
+        "user": _optional(lambda v: _is_str(v) and len(v) <= 31),
+        "realm": _optional(_is_str),
         "transport": _required(_one_of_ci("udp", "tcp", "tls")),
         "registration_interval": _required(_int_in(30, 900)),
         "proxy": _optional(_is_str),

@@ -24,7 +24,7 @@ from custom_components.bas_ip.client.exceptions import (
 )
 from tests.const import SECRETS
 
-from .profiles import FUZZ_SETTINGS, record
+from .profiles import FUZZ_SETTINGS, expect, record
 from .strategies import ANY_TEXT, BYTE_EDITS, JSON_VALUES, attempt, mutate_bytes
 
 PATHS: Final = st.sampled_from(
@@ -43,6 +43,7 @@ ERROR_STATUSES: Final = (
     | st.sampled_from([400, 401, 403, 404, 405, 409, 418, 429, 500, 502, 503, 504])
 )
 DEVICE_TEXT: Final = st.sampled_from(SECRETS) | st.text(max_size=30) | ANY_TEXT
+expect("_decode_json", "_http_error")
 KNOWN_CODES: Final = ("invalid_authentication", "permission_denied", "not_valid", "system_error")
 
 

@@ -16,7 +16,7 @@ import pytest
 from custom_components.bas_ip.client.client import _decode_json
 from custom_components.bas_ip.client.exceptions import BasIpResponseError
 from custom_components.bas_ip.client.models import (
-    DeviceInfo,
+    BasIpDeviceInfo,
     SipEnabled,
     SipRegistrationStatus,
     SipSettings,
@@ -28,7 +28,7 @@ from custom_components.bas_ip.client.models import (
 )
 from tests.const import SECRETS
 
-from .profiles import FUZZ_SETTINGS, record
+from .profiles import FUZZ_SETTINGS, expect, record
 from .strategies import (
     BYTE_EDITS,
     DEVICE_INFO,
@@ -47,7 +47,7 @@ from .strategies import (
 )
 
 PARSERS: Final[dict[str, Callable[[Any], Any]]] = {
-    DEVICE_INFO.name: DeviceInfo.from_dict,
+    DEVICE_INFO.name: BasIpDeviceInfo.from_dict,
     MAC_ADDRESS.name: parse_mac_address,
     STUN.name: StunServer.from_dict,
     SIP_SETTINGS.name: SipSettings.from_dict,
@@ -55,6 +55,7 @@ PARSERS: Final[dict[str, Callable[[Any], Any]]] = {
     SIP_ENABLED.name: SipEnabled.from_dict,
     LOGIN.name: parse_login,
 }
+expect(*PARSERS)
 # The name a parser gives the whole body when it is not a JSON object.
 BODY_FIELDS: Final = {
     DEVICE_INFO.name: "info",
@@ -86,7 +87,7 @@ def check_model(schema: Schema, result: Any, body: Any) -> None:
     """The parsed value satisfies the schema and carries the body's values."""
     match schema.name:
         case DEVICE_INFO.name:
-            assert isinstance(result, DeviceInfo)
+            assert isinstance(result, BasIpDeviceInfo)
             assert result.serial_number == body["device_serial_number"]
             assert result.serial_number.strip()
             assert result.api_version == body["api_version"]
@@ -105,10 +106,12 @@ def check_model(schema: Schema, result: Any, body: Any) -> None:
             _check_stun(result, body)
         case SIP_SETTINGS.name:
             assert isinstance(result, SipSettings)
-            assert result.user == body["user"]
-            assert 1 <= len(result.user) <= 31
-            assert result.user.strip()
-            assert result.realm == body["realm"]
+            # Blank or missing means "no SIP account": None, never "".
+            for name in ("user", "realm", "proxy"):
+                raw = body.get(name)
+                expected = raw if isinstance(raw, str) and raw.strip() else None
+                assert getattr(result, name) == expected, name
+            assert result.user is None or 1 <= len(result.user) <= 31
             assert isinstance(result.transport, SipTransport)
             assert result.transport.value == body["transport"].strip().lower()
             assert type(result.registration_interval) is int
@@ -120,7 +123,7 @@ def check_model(schema: Schema, result: Any, body: Any) -> None:
                 assert type(result.h264_payload_type) is int
                 assert 99 <= result.h264_payload_type <= 127
                 assert result.h264_payload_type == body["h264"]
-            for attribute in ("proxy", "outbound", "user_id"):
+            for attribute in ("outbound", "user_id"):
                 value = getattr(result, attribute)
                 assert value is None or isinstance(value, str)
                 assert value == body.get(attribute)
@@ -278,7 +281,7 @@ def test_bytes_through_decoder(schema: Schema, data: st.DataObject) -> None:
 def test_long_major_version_is_not_a_crash() -> None:
     """A device reporting an absurd API version gets an answer, not a ValueError."""
     body = {"device_serial_number": "x", "api_version": "1" * 5000}
-    info, err = attempt(DeviceInfo.from_dict, body)
+    info, err = attempt(BasIpDeviceInfo.from_dict, body)
     if err is not None:
         assert err.field == "api_version"
     else:
@@ -288,5 +291,5 @@ def test_long_major_version_is_not_a_crash() -> None:
 
 def test_unicode_digits_in_version() -> None:
     """``\\d`` matches Arabic-Indic digits; the major number must still be an int."""
-    info = DeviceInfo.from_dict({"device_serial_number": "x", "api_version": "\u0663.1"})
+    info = BasIpDeviceInfo.from_dict({"device_serial_number": "x", "api_version": "\u0663.1"})
     assert info.api_major_version == 3

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from simulator import Profile
-from tests.conftest import SimulatorFactory
+from tests.conftest import SimulatorFactory, register_secret
 
 from .util import call, login
 
@@ -220,6 +220,7 @@ async def test_android_mask_keeps_password(
     assert device.sip_settings["password"] == stored
     device.update_sip_settings(password="WebPass", user="2003")
     assert device.sip_settings["password"] == stored
+    register_secret("new-sip-pass")
     device.update_sip_settings(password="new-sip-pass")
     assert device.sip_settings["password"] == "new-sip-pass"
 
@@ -267,3 +268,36 @@ async def test_settings_method_not_allowed(
     token = await login(http, device)
     status, _ = await call(http, device, PATH, token=token, method="DELETE")
     assert status == 405
+
+
+@pytest.mark.parametrize(
+    ("change", "param", "reason"),
+    [
+        ({"password": "12345"}, "password", "must be at least 6 characters"),
+        ({"proxy": "192.0.2.50:5060"}, "proxy", "must start with sip:"),
+    ],
+)
+async def test_android_panel_rules(
+    simulator_factory: SimulatorFactory, change: dict[str, Any], param: str, reason: str
+) -> None:
+    """Android panels also want a 6-character password and a proxy with ``sip:``."""
+    device = await simulator_factory(Profile.ANDROID_PANEL)
+    before = device.sip_settings
+    async with aiohttp.ClientSession() as http:
+        token = await login(http, device)
+        status, body = await call(http, device, PATH, token=token, method="POST", json_body=change)
+    assert status == 400
+    assert body["data"] == {param: reason}
+    assert device.sip_settings == before
+
+
+async def test_camdroid_has_no_android_rules(simulator_factory: SimulatorFactory) -> None:
+    """The same values are fine on a Camdroid panel."""
+    device = await simulator_factory(Profile.CAMDROID_PANEL)
+    async with aiohttp.ClientSession() as http:
+        token = await login(http, device)
+        status, _ = await call(
+            http, device, PATH, token=token, method="POST", json_body={"proxy": "192.0.2.50:5060"}
+        )
+    assert status == 200
+    assert device.sip_settings["proxy"] == "192.0.2.50:5060"

@@ -40,7 +40,6 @@ from homeassistant.helpers.aiohttp_client import DATA_CLIENTSESSION, DATA_CONNEC
 from custom_components.bas_ip.client import BasIpClient
 from custom_components.bas_ip.coordinator import BasIpCoordinator
 from simulator import DeviceSimulator, Fault
-
 from tests.waits import wait_until
 
 from .fleet import Fleet, RefreshCounter
@@ -132,6 +131,7 @@ class SoakReport:
     refreshes_by_fault: dict[str, dict[str, int]] = field(default_factory=dict)
     faults_injected: dict[str, int] = field(default_factory=dict)
     requests: int = 0
+    requests_by_path: dict[str, int] = field(default_factory=dict)
     logins: int = 0
     login_failures: int = 0
     max_logins_over_bound: int = 0
@@ -448,7 +448,9 @@ async def run_soak(hass: HomeAssistant, fleet: Fleet, config: SoakConfig) -> Soa
             # Let the client side see the servers close (bounded, real time).
             with contextlib.suppress(AssertionError):
                 await wait_until(
-                    lambda: _device_connections(ports) == 0, "device connections closing", timeout=10
+                    lambda: _device_connections(ports) == 0,
+                    "device connections closing",
+                    timeout=10,
                 )
             report.open_device_connections_at_end = _device_connections(ports)
             shared = set(map(id, hass.data.get(DATA_CLIENTSESSION, {}).values()))
@@ -480,6 +482,7 @@ async def run_soak(hass: HomeAssistant, fleet: Fleet, config: SoakConfig) -> Soa
     }
     report.faults_injected = dict(sorted(injector.injected.items()))
     report.requests = sum(counters["requests"].values())
+    report.requests_by_path = dict(sorted(counters["requests"].items()))
     report.logins = counters["logins"]
     report.login_failures = counters["login_failures"]
     report.unhandled_exceptions = len(watch.examples)

@@ -18,11 +18,17 @@ import pytest
 from tests.conftest import SimulatorFactory
 
 from .fleet import Fleet
-from .soak import SoakConfig, run_soak
+from .soak import FAILING_FAULTS, FAULT_KINDS, SoakConfig, run_soak
 
-# Generous: a leak of one object per refresh would already exceed it.
+# Whole run (warm-up to end, faults included): caches fill up as faults come.
 MEMORY_GROWTH_BOUND_KIB_PER_DEVICE = 64.0
 MEMORY_GROWTH_BOUND_KIB_FIXED = 1024.0
+# Second half (middle to end): near zero. 0.1 KiB per refresh is less than
+# one leaked small object per refresh; the fixed part is cache noise.
+SECOND_HALF_BOUND_KIB_FIXED = 128.0
+SECOND_HALF_BOUND_KIB_PER_REFRESH = 0.1
+# Requests one set-up may make per device (info twice, login, MAC, first refresh).
+SETUP_REQUESTS_PER_DEVICE = 6
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +42,8 @@ async def test_soak(
     simulator_factory: SimulatorFactory,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """No unhandled exception, no leak, no login storm, bounded memory, full recovery."""
+    """Faults bite, no unhandled exception, no leak, bounded requests and logins,
+    memory flat in the second half, full recovery."""
     config = SoakConfig.from_env(devices=10, polls=50)
     report = await run_soak(hass, Fleet(hass, freezer, simulator_factory), config)
     if path := os.environ.get("SOAK_REPORT"):
@@ -45,9 +52,30 @@ async def test_soak(
     with capsys.disabled():
         print("\nsoak report:\n  " + "\n  ".join(report.lines()))
 
-    assert report.refreshes >= 0.9 * config.devices * config.polls
-    assert sum(report.faults_injected.values()) > 0
-    assert report.refresh_outcomes.get("ok", 0) > 0
+    # Every scheduled poll refreshed every device exactly once (set-up, warm-up
+    # and the polls after healing are not counted here).
+    assert report.scheduled_refreshes == config.devices * config.polls
+    # The faults bite: every kind was injected, and each one either failed
+    # every refresh made under it or (tokens, slowness, changes) none.
+    assert set(report.faults_injected) == set(FAULT_KINDS)
+    for kind in FAULT_KINDS:
+        outcomes = report.refreshes_by_fault.get(kind, {})
+        expected = "failed" if kind in FAILING_FAULTS else "ok"
+        assert set(outcomes) == {expected}, (kind, outcomes)
+        assert outcomes[expected] >= report.faults_injected[kind], (kind, outcomes)
+    assert set(report.refreshes_by_fault["none"]) == {"ok"}
+    # Each expired token cost a login (and nothing else did, beyond set-up and swaps).
+    assert report.logins >= config.devices + report.faults_injected["expire_tokens"]
+    # Requests stay bounded: two per refresh, plus logins, one identity check
+    # per failed refresh, and set-up.
+    failed = sum(o.get("failed", 0) for o in report.refreshes_by_fault.values())
+    assert report.requests <= (
+        2 * report.refreshes
+        + report.logins
+        + report.login_failures
+        + failed
+        + SETUP_REQUESTS_PER_DEVICE * config.devices
+    ), report.requests_by_path
     assert report.unhandled_exceptions == 0, report.unhandled_examples
     assert report.login_failures == 0
     assert report.max_logins_over_bound == 0
@@ -63,3 +91,7 @@ async def test_soak(
     assert report.entities_unavailable_after_heal == 0, report.unavailable_examples
     bound = MEMORY_GROWTH_BOUND_KIB_FIXED + MEMORY_GROWTH_BOUND_KIB_PER_DEVICE * config.devices
     assert report.memory_growth_kib < bound
+    second_half = config.devices * (config.polls - config.polls // 2)
+    assert report.memory_growth_second_half_kib < (
+        SECOND_HALF_BOUND_KIB_FIXED + SECOND_HALF_BOUND_KIB_PER_REFRESH * second_half
+    ), report.memory_top_growth

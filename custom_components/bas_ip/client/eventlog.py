@@ -13,9 +13,13 @@ firmware lines, so none is sent).
 
 Ages are measured on the device's clock only: the device's "now" is the
 newest timestamp among the items new in this poll. After an interruption
-(a failed poll, a restart) the reader first makes sure a login happened, so
-the log holds a fresh ``successful_login_api_call`` stamped with the
-device's now; a ring that happened long before it is stale and is not fired.
+(a failed poll, a restart) the first read that succeeds and finds a ring (or
+a full page) among the new items makes sure a login happened since the
+interruption, logging in itself if not, and reads again: the log then holds
+a fresh ``successful_login_api_call`` stamped with the device's now, and a
+ring that happened long before it is stale and is not fired. A login made
+while the log could not be read does not count: its marker is as old as the
+outage.
 """
 
 from __future__ import annotations
@@ -146,7 +150,9 @@ class EventLogReader:
         self._lock = asyncio.Lock()
         # A stored cursor is from before a restart: the log went on meanwhile.
         self._interrupted = self._window is not None
-        self._logins_at_good_poll = client.login_count
+        # Logins counted at the last good or failed poll: a login after it
+        # left a marker stamped after the interruption.
+        self._logins_at_last_poll = client.login_count
 
     @property
     def max_pages(self) -> int:
@@ -164,6 +170,8 @@ class EventLogReader:
     def mark_interrupted(self) -> None:
         """Polling stopped for a while: find the device's now again before delivering."""
         self._interrupted = True
+        # Logins before now (token renewals while events were off) are old markers.
+        self._logins_at_last_poll = self._client.login_count
 
     async def poll(self) -> EventPoll:
         """Read what is new since the last good poll."""
@@ -172,16 +180,10 @@ class EventLogReader:
                 return await self._poll_locked()
             except BasIpError:
                 self._interrupted = True
+                self._logins_at_last_poll = self._client.login_count
                 raise
 
     async def _poll_locked(self) -> EventPoll:
-        if (
-            self._window is not None
-            and self._interrupted
-            and self._client.login_count == self._logins_at_good_poll
-        ):
-            # A fresh own-login item, stamped with the device's now.
-            await self._client.login()
         page = await self._client.get_log_page(limit=self._page_limit, page=1)
         items = list(page.items)
         if self._window is None:
@@ -189,6 +191,20 @@ class EventLogReader:
             return EventPoll(first_read=True, newest=items[0] if items else None)
         window = Counter(self._window)
         new = _new_items(items, window)
+        if (
+            self._interrupted
+            and new
+            and self._client.login_count == self._logins_at_last_poll
+            and (len(new) == len(items) or any(self._is_ring(item) for item in new))
+        ):
+            # The log answers again and a ring's age matters: a fresh
+            # own-login item, stamped with the device's now, then read again.
+            # Not before the read: logins while the log cannot be read would
+            # flood it with markers that are as old as the outage.
+            await self._client.login()
+            page = await self._client.get_log_page(limit=self._page_limit, page=1)
+            items = list(page.items)
+            new = _new_items(items, window)
         overflowed = False
         if new and len(new) == len(items) and self._more_exist(page, len(items)):
             new, items, overflowed = await self._burst(window)
@@ -239,10 +255,14 @@ class EventLogReader:
                 return collected, first, False  # the end of the log
         return collected, first, True
 
+    def _is_ring(self, item: LogItem) -> bool:
+        event = classify(item, device_type=self._device_type)
+        return event.kind is EventKind.DOORBELL and event.type == "ring"
+
     def _good_poll(self, items: Sequence[LogItem]) -> None:
         self._window = [item.fingerprint for item in items]
         self._interrupted = False
-        self._logins_at_good_poll = self._client.login_count
+        self._logins_at_last_poll = self._client.login_count
 
     def _deliver(
         self, new: Sequence[LogItem], *, overflowed: bool, newest: LogItem | None

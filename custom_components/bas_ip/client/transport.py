@@ -291,22 +291,29 @@ def _is_message(body: bytes, expected: str) -> bool:
 def _validation_error(body: bytes, flat_too: bool) -> BasIpValidationError | None:
     """A 400 ``not_valid`` (or, for writes, any flat error) as a validation error.
 
-    The field comes from the keys of ``error.data``; neither the device's
-    message nor any value is repeated.
+    The field comes from the keys of ``data`` (inside the nested error, or
+    next to a flat one); neither the device's message nor any value is
+    repeated.
     """
-    error = _error_body(body)
-    if isinstance(error, dict):
+    try:
+        decoded = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(decoded, dict):
+        return None
+    error = decoded.get("error")
+    if isinstance(error, dict):  # Camdroid: {"error": {"code": "not_valid", "data": {...}}}
         if error.get("code") != "not_valid":
             return None
         data = error.get("data")
-        names = [
-            key for key in (data if isinstance(data, dict) else {}) if _PARAM_NAME.fullmatch(key)
-        ]
-        field = names[0] if names else None
-    elif isinstance(error, str) and flat_too:
-        field = None
+    elif isinstance(error, str):  # Android: {"error": "...", "data": {...}}
+        data = decoded.get("data")
+        if not flat_too and not isinstance(data, dict):
+            return None
     else:
         return None
+    names = [key for key in data if _PARAM_NAME.fullmatch(key)] if isinstance(data, dict) else []
+    field = names[0] if names else None
     where = f" in '{field}'" if field else ""
     return BasIpValidationError(f"Device refused the value{where}", field=field)
 

@@ -13,6 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.bas_ip.client import SipSettings, SipTransport, StunServer
 from custom_components.bas_ip.event import settings_changes
 from simulator import DeviceSimulator, Fault
+from tests.conftest import register_secret
 from tests.const import SIP_PASSWORDS
 
 from .conftest import POLL, advance, load_json, state_of
@@ -72,6 +73,7 @@ async def test_password_only_change_fires_nothing(
     fired: list[dict[str, Any]],
 ) -> None:
     """The SIP password is not known to the integration, so changing it alone is silent."""
+    register_secret("an0ther-sip-secret")
     simulator.update_sip_settings(password="an0ther-sip-secret")
     await advance(hass, freezer, POLL)
     assert fired == []

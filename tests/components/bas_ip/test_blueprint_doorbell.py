@@ -1,0 +1,200 @@
+"""The blueprint "Doorbell: notify with a snapshot and an Open door action".
+
+Valid for Home Assistant's blueprint schema, and run end to end against the
+simulator: a ring sends one actionable notification with the camera's
+snapshot; tapping its action presses the door-release button. The camera and
+button entities are named by their entity ids only (the blueprint needs no
+more of them than their ids), and ``button.press`` is mocked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+import shutil
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
+from homeassistant.components.blueprint.models import Blueprint
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.setup import async_setup_component
+from homeassistant.util.yaml import load_yaml_dict
+import pytest
+from pytest_homeassistant_custom_component.common import async_mock_service
+
+from simulator import DeviceSimulator, Fault, Profile
+
+from .conftest import advance, state_of
+from .event_helpers import EVENT_POLL, LOG_PATH, entity_id
+
+pytestmark = pytest.mark.freeze_time("2026-03-01T12:00:00+00:00")
+
+
+@pytest.fixture
+def simulator_profile() -> Profile:
+    """A door panel: it has the camera and the door release the blueprint uses."""
+    return Profile.CAMDROID_PANEL
+
+
+AUTOMATION_DOMAIN = "automation"
+NAME = "doorbell_notify.yaml"
+BLUEPRINT_DIR = Path(__file__).parents[3] / "blueprints" / "automation" / "bas_ip"
+CAMERA = "camera.bas_ip_av_03bd_camera"
+OPEN_BUTTON = "button.bas_ip_av_03bd_open_door"
+ACTION_EVENT = "mobile_app_notification_action"
+
+
+def test_blueprint_is_valid() -> None:
+    """The file passes Home Assistant's automation blueprint schema."""
+    blueprint = Blueprint(
+        load_yaml_dict(BLUEPRINT_DIR / NAME),
+        expected_domain=AUTOMATION_DOMAIN,
+        schema=AUTOMATION_BLUEPRINT_SCHEMA,
+    )
+    assert blueprint.domain == AUTOMATION_DOMAIN
+    assert set(blueprint.inputs) >= {
+        "doorbell",
+        "camera",
+        "open_button",
+        "notify_action",
+        "answer_within",
+    }
+    assert blueprint.metadata["source_url"].endswith(f"/blueprints/automation/bas_ip/{NAME}")
+    # Only BAS-IP doorbells are offered.
+    raw = load_yaml_dict(BLUEPRINT_DIR / NAME)
+    doorbell_filter = raw["blueprint"]["input"]["doorbell"]["selector"]["entity"]["filter"]
+    assert doorbell_filter == [
+        {"integration": "bas_ip", "domain": "event", "device_class": "doorbell"}
+    ]
+
+
+async def use_blueprint(
+    hass: HomeAssistant, tmp_path: Path, device: DeviceSimulator, **inputs: Any
+) -> tuple[list[ServiceCall], list[ServiceCall]]:
+    """An automation from the blueprint; the notify and button.press calls it makes."""
+    target = tmp_path / "blueprints" / "automation" / "bas_ip"
+    target.mkdir(parents=True)
+    shutil.copy(BLUEPRINT_DIR / NAME, target / NAME)
+    hass.config.config_dir = str(tmp_path)
+    notifications = async_mock_service(hass, "notify", "test_phone")
+    presses = async_mock_service(hass, "button", "press")
+    assert await async_setup_component(
+        hass,
+        AUTOMATION_DOMAIN,
+        {
+            AUTOMATION_DOMAIN: {
+                "use_blueprint": {
+                    "path": f"bas_ip/{NAME}",
+                    "input": {
+                        "doorbell": entity_id(device, "event", "doorbell"),
+                        "camera": CAMERA,
+                        "open_button": OPEN_BUTTON,
+                        "notify_action": "notify.test_phone",
+                        **inputs,
+                    },
+                }
+            }
+        },
+    )
+    await hass.async_block_till_done()
+    assert hass.states.async_entity_ids(AUTOMATION_DOMAIN)
+    return notifications, presses
+
+
+def open_action(notification: ServiceCall) -> str:
+    """The action id of the notification's "Open door" button."""
+    actions = notification.data["data"]["actions"]
+    assert [action["title"] for action in actions] == ["Open door"]
+    action: str = actions[0]["action"]
+    return action
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_ring_notifies_and_action_opens(
+    hass: HomeAssistant,
+    tmp_path: Path,
+    simulator: DeviceSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A ring → one notification with the snapshot; its action → button.press, once."""
+    notifications, presses = await use_blueprint(hass, tmp_path, simulator)
+    simulator.ring("101")
+    await advance(hass, freezer, EVENT_POLL)
+    assert len(notifications) == 1
+    notification = notifications[0]
+    assert notification.data["title"] == "Someone is at the door"
+    assert notification.data["message"].startswith("BAS-IP AV-03BD: the doorbell rang at ")
+    assert notification.data["data"]["image"] == f"/api/camera_proxy/{CAMERA}"
+    action = open_action(notification)
+    assert action.startswith("BAS_IP_OPEN_DOOR_")
+    assert notification.data["data"]["tag"] == action
+
+    # Another notification's action does nothing.
+    hass.bus.async_fire(ACTION_EVENT, {"action": "SOMETHING_ELSE"})
+    await hass.async_block_till_done()
+    assert presses == []
+
+    hass.bus.async_fire(ACTION_EVENT, {"action": action})
+    await hass.async_block_till_done()
+    assert len(presses) == 1
+    assert presses[0].data["entity_id"] == [OPEN_BUTTON]
+    # The same action again: the automation run is over.
+    hass.bus.async_fire(ACTION_EVENT, {"action": action})
+    await hass.async_block_till_done()
+    assert len(presses) == 1
+
+    # The next ring is a new notification with its own action.
+    simulator.ring("101")
+    await advance(hass, freezer, EVENT_POLL)
+    assert len(notifications) == 2
+    assert open_action(notifications[1]) != action
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_action_too_late_does_nothing(
+    hass: HomeAssistant,
+    tmp_path: Path,
+    simulator: DeviceSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Tapped after "answer within": the door stays shut."""
+    notifications, presses = await use_blueprint(
+        hass, tmp_path, simulator, answer_within={"minutes": 1}
+    )
+    simulator.ring("101")
+    await advance(hass, freezer, EVENT_POLL)
+    assert len(notifications) == 1
+    await advance(hass, freezer, 61)
+    hass.bus.async_fire(ACTION_EVENT, {"action": open_action(notifications[0])})
+    await hass.async_block_till_done()
+    assert presses == []
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_outage_and_other_events_do_not_notify(
+    hass: HomeAssistant,
+    tmp_path: Path,
+    simulator: DeviceSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The doorbell unavailable and back, or a card use: no notification; a ring meanwhile: one."""
+    notifications, _ = await use_blueprint(hass, tmp_path, simulator)
+    doorbell = entity_id(simulator, "event", "doorbell")
+    simulator.card_granted()
+    await advance(hass, freezer, EVENT_POLL)
+
+    simulator.set_fault(Fault.DROP_CONNECTION, paths=[LOG_PATH])
+    await advance(hass, freezer, EVENT_POLL)
+    assert state_of(hass, doorbell).state == "unavailable"
+    simulator.clear_faults()
+    await advance(hass, freezer, EVENT_POLL)
+    assert state_of(hass, doorbell).state == "unknown"
+    assert notifications == []
+
+    simulator.set_fault(Fault.DROP_CONNECTION, paths=[LOG_PATH])
+    await advance(hass, freezer, EVENT_POLL)
+    simulator.ring("101")
+    simulator.clear_faults()
+    await advance(hass, freezer, EVENT_POLL)
+    await advance(hass, freezer, EVENT_POLL)
+    assert len(notifications) == 1
