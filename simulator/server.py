@@ -388,6 +388,11 @@ class DeviceSimulator:
         found.discard("")
         return found
 
+    @property
+    def identifiers(self) -> frozenset[str]:
+        """The card numbers and codes in its log (also part of :meth:`secrets`)."""
+        return frozenset(self._identifiers)
+
     # --- device clock and event log --------------------------------------------
 
     @property

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.components.camera import Camera, CameraEntityFeature
+from homeassistant.components.camera import Camera, CameraEntityDescription, CameraEntityFeature
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import RtspSettings
@@ -26,7 +25,7 @@ from .snapshots import SnapshotSource
 # Snapshots are shared by the SnapshotSource; the stream is Home Assistant's.
 PARALLEL_UPDATES = 0
 
-CAMERA = EntityDescription(key="camera", translation_key="camera")
+CAMERA = CameraEntityDescription(key="camera", translation_key="camera")
 
 
 def stream_credentials(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -38,7 +38,6 @@ EVENT_RING: str = str(getattr(getattr(event_platform, "DoorbellEventType", None)
 PARALLEL_UPDATES = 0
 
 ATTR_DEVICE_TIMESTAMP = "device_timestamp"
-ATTR_IDENTIFIER = "identifier"
 
 SIP_SETTINGS_EVENT = EventEntityDescription(
     key="sip_settings",
@@ -102,30 +101,6 @@ async def async_setup_entry(
             BasIpLogEvent(runtime=runtime, description=description) for description in LOG_EVENTS
         )
     async_add_entities(entities)
-
-
-def masked_identifier(method: object, identifier: object) -> str | None:
-    """What the state may show of a card number or code: its last four characters.
-
-    Event data become state attributes, which Home Assistant's event bus logs
-    at debug level and the recorder keeps: a full card number (clonable) or
-    any part of an access code must not be there. The tail still tells cards
-    apart in an automation.
-    """
-    if identifier is None or method == "code":
-        return None
-    text = str(identifier)
-    return "****" + text[-4:] if len(text) > 4 else "****"
-
-
-def _public(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Event data fit for a state attribute (the identifier masked)."""
-    if ATTR_IDENTIFIER not in data:
-        return dict(data)
-    return {
-        **data,
-        ATTR_IDENTIFIER: masked_identifier(data.get("method"), data[ATTR_IDENTIFIER]),
-    }
 
 
 def _plain(value: object) -> str | int | None:
@@ -238,7 +213,7 @@ class BasIpLogEvent(BasIpEventChannelEntity, EventEntity):
                     continue
                 event_type = "other"
             self._trigger_event(
-                event_type, {**_public(event.data), ATTR_DEVICE_TIMESTAMP: event.item.timestamp}
+                event_type, {**event.data, ATTR_DEVICE_TIMESTAMP: event.item.timestamp}
             )
             # One state per event, so that an automation sees each of them.
             self.async_write_ha_state()

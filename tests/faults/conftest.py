@@ -26,7 +26,6 @@ from homeassistant.const import (
     CONF_VERIFY_SSL,
     EVENT_STATE_CHANGED,
     STATE_UNAVAILABLE,
-    Platform,
 )
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
 from homeassistant.helpers import entity_registry as er
@@ -37,7 +36,6 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.bas_ip import PLATFORMS
 from custom_components.bas_ip.const import DEFAULT_SCAN_INTERVAL, DOMAIN
 from custom_components.bas_ip.event import BasIpLogEvent
 from simulator import DeviceSimulator, Profile
@@ -69,26 +67,8 @@ _SETTINGS_KEYS: Final = frozenset(
 EVENT_KEYS: Final = frozenset({"doorbell", "access", "device_event", "last_log_event"})
 # Entities fed by the door-status read of each SIP refresh.
 DOOR_KEYS: Final = frozenset({"door", "door_open_too_long"})
-# The platform each entity key belongs to.
-_PLATFORM_OF: Final[dict[str, Platform]] = {
-    **dict.fromkeys(
-        {"sip_user", "sip_realm", "sip_proxy", "sip_transport", "registration_interval"},
-        Platform.SENSOR,
-    ),
-    **dict.fromkeys(
-        {"stun_server", "h264_payload_type", "registration_status", "last_registration_attempt"},
-        Platform.SENSOR,
-    ),
-    "last_log_event": Platform.SENSOR,
-    "sip_registered": Platform.BINARY_SENSOR,
-    **dict.fromkeys(DOOR_KEYS, Platform.BINARY_SENSOR),
-    **dict.fromkeys({"sip_settings", "doorbell", "access", "device_event"}, Platform.EVENT),
-    **dict.fromkeys({"open_door_1", "open_door_2", "restart"}, Platform.BUTTON),
-    "camera": Platform.CAMERA,
-    "last_visitor": Platform.IMAGE,
-    "sip_enabled": Platform.SWITCH,
-}
-_ALL_KEYS: Final = {
+# Every entity each profile gets (the harness enables the disabled-by-default ones).
+ENTITY_KEYS: Final = {
     Profile.CAMDROID_MONITOR: STATUS_KEYS
     | _SETTINGS_KEYS
     | EVENT_KEYS
@@ -105,20 +85,6 @@ _ALL_KEYS: Final = {
 }
 # The last-visitor image is fed by the event channel too (it needs a camera).
 EVENT_CHANNEL_KEYS: Final = EVENT_KEYS | {"last_visitor"}
-
-
-def expected_keys(profile: Profile, platforms: Iterable[Platform] = PLATFORMS) -> frozenset[str]:
-    """Every entity ``profile`` gets, on the platforms the integration sets up.
-
-    The list per profile is exact; platforms the integration does not load
-    (yet) contribute none of their keys.
-    """
-    loaded = set(platforms)
-    return frozenset(key for key in _ALL_KEYS[profile] if _PLATFORM_OF[key] in loaded)
-
-
-# Every entity each profile gets (the harness enables the disabled-by-default ones).
-ENTITY_KEYS: Final = {profile: expected_keys(profile) for profile in _ALL_KEYS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,8 +179,14 @@ class FaultHarness:
         self._log_start = 0
         self._fired_start = 0
 
-    async def setup(self) -> None:
-        """Set the entry up and start recording every state its entities write."""
+    async def setup(self, *, observe_setup: bool = False) -> None:
+        """Set the entry up and start recording every state its entities write.
+
+        ``observe_setup`` starts the observation window before the set-up
+        (its log lines count); otherwise it starts once the entry is loaded.
+        """
+        if observe_setup:
+            self.mark()
         self.entry.add_to_hass(self.hass)
         await self.hass.config_entries.async_setup(self.entry.entry_id)
         await self.hass.async_block_till_done(wait_background_tasks=True)
@@ -226,7 +198,8 @@ class FaultHarness:
                 self.history.append(new_state)
 
         self.entry.async_on_unload(self.hass.bus.async_listen(EVENT_STATE_CHANGED, record))
-        self.mark()
+        if not observe_setup:
+            self.mark()
 
     # --- time ------------------------------------------------------------------
 
@@ -352,8 +325,9 @@ class FaultHarness:
 
         asyncio's debug-mode "Executing <task> took N seconds" warnings are
         left out: they measure the frozen clock jumping during time travel. So
-        is Home Assistant's notice that a custom integration is loaded: it says
-        nothing about the fault and appears only when a row sets up the entry.
+        are the notices that a custom integration is loaded and that
+        libturbojpeg or a fast zlib is missing: they say nothing about the
+        fault and appear only when a row sets up the entry.
         """
         return [
             r.getMessage()
@@ -379,6 +353,19 @@ class FaultHarness:
             assert "Traceback" not in message
             lines.append((record.name, record.levelname, message))
         return lines
+
+    def tracebacks(self) -> list[str]:
+        """Records at any level since :meth:`mark` that carry a traceback."""
+        return [
+            record.getMessage()
+            for record in self.records
+            if (
+                record.exc_info is not None
+                or record.exc_text is not None
+                or "Traceback" in record.getMessage()
+            )
+            and not _is_custom_integration_notice(record)
+        ]
 
     def fetch_error(self, reason: str) -> tuple[str, str, str]:
         """The one line Home Assistant's SIP coordinator logs when polling starts failing."""
@@ -454,7 +441,14 @@ def _is_time_travel_artifact(record: logging.LogRecord) -> bool:
 
 
 def _is_custom_integration_notice(record: logging.LogRecord) -> bool:
-    return record.name == "homeassistant.loader" and "custom integration" in record.getMessage()
+    if record.name == "homeassistant.loader" and "custom integration" in record.getMessage():
+        return True
+    # Notices of libraries first loaded on a machine without libturbojpeg or
+    # a fast zlib: about the test machine, not the fault.
+    message = record.getMessage()
+    return (
+        record.name == "homeassistant.components.camera.img_util" and "libturbojpeg" in message
+    ) or (record.name == "aiohttp_fast_zlib" and "falling back to zlib" in message)
 
 
 @pytest.fixture

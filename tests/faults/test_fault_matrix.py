@@ -30,6 +30,7 @@ from tests.tls import tolerate_refused_tls_handshakes
 
 from .conftest import (
     COORDINATOR as COORDINATOR_NAME,
+    DOOR_KEYS,
     ENTITY_KEYS,
     EVENT_CHANNEL_KEYS,
     EVENT_COORDINATOR,
@@ -288,7 +289,6 @@ async def test_tls_without_verification_works(
 SETTINGS_FIELD_FAULTS: Final[list[tuple[str, Any]]] = [
     ("user", 1234),
     ("user", "u" * 32),
-    ("user", ""),
     ("realm", ["sip.example"]),
     ("transport", "sctp"),
     ("transport", 17),
@@ -351,6 +351,17 @@ async def test_wrong_shape_settings(harness: FaultHarness, field: str, value: An
 
     harness.device.clear_faults()
     await assert_recovers(harness, events=False)
+
+
+async def test_blank_sip_user_is_an_unconfigured_account(harness: FaultHarness) -> None:
+    """An empty SIP user is no fault: the account is just not configured."""
+    body = {**harness.device.sip_settings, "user": ""}
+    harness.device.set_fault(Fault.WRONG_SHAPE, paths=[PATH_SETTINGS], body=body)
+    await harness.poll(3)
+
+    (sip_user,) = harness.ids(["sip_user"])
+    assert harness.state(sip_user).state == "unknown"
+    harness.assert_outcome(unavailable=[], lines=[], reauth=False)
 
 
 @pytest.mark.parametrize(("field", "value"), STATUS_FIELD_FAULTS)
@@ -417,13 +428,16 @@ async def test_password_changed_on_device(harness: FaultHarness) -> None:
     requests = sum(harness.device.requests.values())
     await harness.poll(20)
     assert harness.login_attempts == attempts
-    auth_failed = (
-        "custom_components.bas_ip",
-        "ERROR",
-        f"Authentication failed while fetching {COORDINATOR_NAME} data: "
-        + REJECTED.format(host=harness.device.address),
-    )
-    harness.assert_outcome(unavailable=harness.entity_ids, lines=[auth_failed], reauth=True)
+    auth_failed = [
+        (
+            "custom_components.bas_ip",
+            "ERROR",
+            f"Authentication failed while fetching {name} data: "
+            + REJECTED.format(host=harness.device.address),
+        )
+        for name in (COORDINATOR_NAME, EVENT_COORDINATOR)
+    ]
+    harness.assert_outcome(unavailable=harness.entity_ids, lines=auth_failed, reauth=True)
     polled_while_waiting = sum(harness.device.requests.values()) - requests
 
     # The user enters the new password: the entry comes back.
@@ -435,8 +449,12 @@ async def test_password_changed_on_device(harness: FaultHarness) -> None:
     assert result["reason"] == "reauth_successful"
     assert harness.entry.state is ConfigEntryState.LOADED
     assert polled_while_waiting == 0
-    # The outage's one line, nothing new; the reauth flow is finished.
-    harness.assert_outcome(unavailable=[], lines=[auth_failed], reauth=False)
+    # The outage's lines, nothing new; the reauth flow is finished. The
+    # device logged the one rejected login: reported once, as the device
+    # logged it, once its log can be read again.
+    harness.assert_outcome(
+        unavailable=[], lines=auth_failed, reauth=False, fired=[("device_event", "login_failed")]
+    )
 
 
 async def test_permission_denied(harness: FaultHarness) -> None:
@@ -563,3 +581,212 @@ async def test_setup_against_swapped_device(
     assert mismatch_issues(hass) == 1
     assert harness.entity_ids == []
     harness.assert_outcome(unavailable=[], lines=[], reauth=False)
+
+
+# --- the event channel (the device's event log) -------------------------------------
+
+PATH_LOG: Final = "/api/v1/log/items"
+HOUR: Final = 3600
+NO_LOG: Final = f"{EVENT_COORDINATOR}: the device has no event log; no event entities"
+DOOR_GONE: Final = f"{COORDINATOR_NAME}: door sensor no longer answers"
+DOOR_BACK: Final = f"{COORDINATOR_NAME}: door sensor answers again"
+
+
+async def test_log_endpoint_missing_at_setup(
+    hass: HomeAssistant,
+    simulator_factory: SimulatorFactory,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """No event log (404) at set-up: no event entities, SIP entities unaffected, not asked again."""
+    device = await simulator_factory(Profile.CAMDROID_PANEL, clock=ha_clock)
+    device.set_fault(Fault.NOT_FOUND, paths=[PATH_LOG])
+    entry = MockConfigEntry(
+        domain=DOMAIN, title="BAS-IP AQ-07L", unique_id=device.serial, data=entry_data(device)
+    )
+    harness = FaultHarness(hass, freezer, caplog, device, entry)
+    await harness.setup(observe_setup=True)
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert harness.keys == ENTITY_KEYS[Profile.CAMDROID_PANEL] - EVENT_CHANNEL_KEYS
+    asked = device.requests[PATH_LOG]
+    assert asked == 1
+    device.ring("101")
+    device.card_granted()
+    await harness.poll(OUTAGE_POLLS)
+
+    assert device.requests[PATH_LOG] == asked
+    harness.assert_outcome(unavailable=[], lines=[], reauth=False, fired=[])
+    assert info_lines(harness, "event log") == [NO_LOG]
+    assert harness.tracebacks() == []
+
+
+@pytest.mark.parametrize("fault_profile", [Profile.CAMDROID_PANEL])
+@pytest.mark.parametrize(
+    ("fault", "body"),
+    [
+        (Fault.HTML_500, None),
+        (Fault.INVALID_JSON, None),
+        (Fault.WRONG_SHAPE, {"items": "garbage", "total_items": "many", "page": [1]}),
+        (Fault.WRONG_SHAPE, [{"timestamp": "yesterday", "name": 7}]),
+    ],
+    ids=["html_500", "invalid_json", "garbage_json", "garbage_items"],
+)
+async def test_log_unreadable(harness: FaultHarness, fault: Fault, body: Any) -> None:
+    """The log answers 500, HTML or garbage: event entities unavailable, then back by themselves.
+
+    A ring and a card use logged during the outage (younger than 60 s by the
+    device's clock) are delivered once, after the one login that gives the
+    device's now.
+    """
+    logins = harness.login_attempts
+    harness.device.set_fault(fault, paths=[PATH_LOG], body=body)
+    await harness.poll(OUTAGE_POLLS)
+    harness.device.ring("102")
+    harness.device.card_granted()
+    await harness.poll()
+
+    harness.assert_outcome(
+        unavailable=event_ids(harness),
+        lines=[event_error_line(harness, UNREADABLE)],
+        reauth=False,
+        fired=[],
+    )
+    assert harness.login_attempts == logins
+
+    harness.mark()
+    harness.device.clear_faults()
+    await harness.poll()
+    harness.assert_outcome(
+        unavailable=[], lines=[], reauth=False, fired=[("doorbell", "ring"), ("access", "granted")]
+    )
+    assert harness.recoveries() == [EVENTS_RECOVERED]
+    assert harness.fired_data[0]["number"] == "102"
+    assert harness.login_attempts == logins + 1
+    # Nothing replayed later.
+    await harness.poll(3)
+    assert len(harness.fired) == 2
+    assert harness.tracebacks() == []
+
+
+@pytest.mark.parametrize("fault_profile", [Profile.CAMDROID_PANEL])
+@pytest.mark.parametrize("disturbance", ["skew_ahead", "skew_behind", "jump_back", "log_cleared"])
+async def test_device_clock_or_log_disturbed(harness: FaultHarness, disturbance: str) -> None:
+    """Clock skewed, clock stepped back, log cleared: events keep flowing, none replayed.
+
+    Ages are taken on the device's own clock: a ring logged during a short
+    outage after the disturbance is still delivered.
+    """
+    device = harness.device
+    logins = harness.login_attempts
+    device.ring("101")
+    await harness.poll()
+    assert harness.fired == [("doorbell", "ring")]
+
+    match disturbance:
+        case "skew_ahead":
+            device.skew_clock(3 * HOUR)
+        case "skew_behind":
+            device.skew_clock(-3 * HOUR)
+        case "jump_back":
+            device.jump_clock(-HOUR)
+        case "log_cleared":
+            device.clear_log()
+    await harness.poll(3)
+    # No replay of what was read before.
+    harness.assert_outcome(unavailable=[], lines=[], reauth=False, fired=[("doorbell", "ring")])
+
+    device.ring("102")
+    device.card_granted()
+    await harness.poll()
+    assert harness.fired == [("doorbell", "ring"), ("doorbell", "ring"), ("access", "granted")]
+    assert harness.login_attempts == logins
+
+    # A short outage of the log, a ring during it: delivered by device time.
+    harness.mark()
+    device.set_fault(Fault.DROP_CONNECTION, paths=[PATH_LOG])
+    await harness.poll()
+    device.ring("103")
+    device.clear_faults()
+    await harness.poll()
+    await harness.poll(2)
+    harness.assert_outcome(
+        unavailable=[],
+        lines=[event_error_line(harness, CANNOT_CONNECT)],
+        reauth=False,
+        fired=[("doorbell", "ring")],
+    )
+    assert harness.fired_data[0]["number"] == "103"
+    assert harness.recoveries() == [EVENTS_RECOVERED]
+    # The one login that gave the device's now after the outage.
+    assert harness.login_attempts == logins + 1
+    assert harness.tracebacks() == []
+
+
+@pytest.mark.parametrize("fault_profile", [Profile.CAMDROID_PANEL])
+async def test_burst_of_200_events(harness: FaultHarness) -> None:
+    """200 card uses in one millisecond (20 pages of 10): every one delivered, once."""
+    logins = harness.login_attempts
+    harness.device.log_burst(200)
+    await harness.poll()
+    await harness.poll(3)
+
+    harness.assert_outcome(
+        unavailable=[], lines=[], reauth=False, fired=[("access", "granted")] * 200
+    )
+    harness.device.ring("101")
+    await harness.poll()
+    assert harness.fired[200:] == [("doorbell", "ring")]
+    assert harness.login_attempts == logins
+    assert harness.tracebacks() == []
+
+
+@pytest.mark.parametrize("fault_profile", [Profile.CAMDROID_PANEL])
+async def test_reboot_during_a_poll(harness: FaultHarness) -> None:
+    """The device reboots while a poll is in flight: unavailable, back, exactly one login."""
+    device = harness.device
+    logins = device.logins
+    device.delay = 3600.0  # the poll's requests reach the device, which then goes down
+    await harness.poll_until_requests_hang([PATH_SETTINGS, PATH_STATUS, PATH_LOG])
+    device.start_reboot(60.0)
+    device.delay = 0.0
+    await harness.advance(11)  # the requests in flight time out
+    assert harness.unavailable() == harness.entity_ids
+    await harness.poll()  # still rebooting (60 s): every connection dropped
+    assert device.reboots == 1
+    assert harness.unavailable() == harness.entity_ids
+    assert device.logins == logins
+
+    await harness.advance(30)  # the reboot is over: tokens forgotten, "booted" logged
+    assert not device.rebooting
+    await harness.poll(2)
+    harness.assert_outcome(
+        unavailable=[],
+        lines=both_lines(harness, CANNOT_CONNECT),
+        reauth=False,
+        fired=[("device_event", "booted")],
+    )
+    assert sorted(harness.recoveries()) == sorted([SIP_RECOVERED, EVENTS_RECOVERED])
+    assert device.logins == logins + 1
+    assert device.login_failures == 0
+    assert harness.tracebacks() == []
+
+
+@pytest.mark.parametrize("fault_profile", [Profile.CAMDROID_PANEL])
+async def test_door_sensor_switched_off(harness: FaultHarness) -> None:
+    """The door input is no longer a door sensor: the door entities go unavailable, quietly."""
+    door_ids = harness.ids(DOOR_KEYS)
+    assert len(door_ids) == 2
+    harness.device.door_sensor = False
+    await harness.poll(OUTAGE_POLLS)
+
+    harness.assert_outcome(unavailable=door_ids, lines=[], reauth=False, fired=[])
+    assert info_lines(harness, "door sensor") == [DOOR_GONE]
+    assert harness.tracebacks() == []
+
+    harness.mark()
+    harness.device.door_sensor = True
+    await harness.poll()
+    harness.assert_outcome(unavailable=[], lines=[], reauth=False, fired=[])
+    assert info_lines(harness, "door sensor") == [DOOR_BACK]
+    assert harness.tracebacks() == []

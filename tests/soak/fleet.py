@@ -6,8 +6,9 @@ Devices run in Home Assistant's event loop and are reached over real HTTP on
 due timers and waits until every refresh has finished. While a device holds
 its answers (``delay`` set), the clock moves on a second at a time, after a
 real-time grace for the answers of the other devices, so that the held
-request's timeout fires exactly as it would in real time. Every wait is
-bounded in real time.
+request's timeout fires exactly as it would in real time (and no further
+than just past it, see :meth:`Fleet.settle`). Every wait is bounded in real
+time.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Final
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
@@ -36,8 +38,10 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.bas_ip.client import DEFAULT_TIMEOUT
 from custom_components.bas_ip.const import DEFAULT_SCAN_INTERVAL, DOMAIN
 from custom_components.bas_ip.coordinator import BasIpCoordinator, BasIpData
+from custom_components.bas_ip.event_coordinator import BasIpEventCoordinator, EventBatch
 from simulator import DeviceSimulator, Profile
 from tests.const import PASSWORD, USERNAME
 from tests.waits import REAL_TIMEOUT, wait_real, wall_clock
@@ -47,6 +51,9 @@ FLEET_PROFILES: Final = (Profile.CAMDROID_MONITOR, Profile.CAMDROID_PANEL, Profi
 # Real time given to answers that are not held before the frozen clock moves
 # one second on (a held request's timeout needs 10 such steps).
 _GRACE_SECONDS: Final = 0.05
+# Simulated seconds a poll may take while a device holds its answers: the
+# client's request timeout and one second (see Fleet.settle).
+HOLD_SECONDS: Final = int(DEFAULT_TIMEOUT) + 1
 
 StartDevice = Callable[..., Awaitable[DeviceSimulator]]
 
@@ -117,6 +124,8 @@ class Fleet:
         self.devices: list[DeviceSimulator] = []
         self.entries: list[MockConfigEntry] = []
         self.serials: list[str] = []
+        self._inflight: Counter[str] | None = None
+        self._sip_inflight: Counter[str] | None = None
 
     async def start_devices(self, size: int) -> None:
         """Start ``size`` simulated devices with mixed profiles."""
@@ -167,11 +176,78 @@ class Fleet:
             async_fire_time_changed(self.hass)
             await self.settle()
 
-    async def settle(self, max_seconds: int = 120, real_timeout: float = 4 * REAL_TIMEOUT) -> int:
-        """Wait for all work; move time on by seconds while a device holds its answers.
+    @contextmanager
+    def tracking(self) -> Iterator[None]:
+        """Know, for the block, which entries have a SIP refresh or event poll in flight.
 
-        Returns the simulated seconds that had to pass. Fails after
-        ``max_seconds`` simulated or ``real_timeout`` real seconds.
+        :meth:`settle` then leaves work that waits on a holding device to the
+        next poll instead of moving time on for it (see there).
+        """
+        inflight: Counter[str] = Counter()
+        sip_inflight: Counter[str] = Counter()
+        sip_update = BasIpCoordinator._async_update_data
+        event_update = BasIpEventCoordinator._async_update_data
+
+        async def tracked_sip(coordinator: BasIpCoordinator) -> BasIpData:
+            entry_id = coordinator.config_entry.entry_id
+            sip_inflight[entry_id] += 1
+            try:
+                return await sip_update(coordinator)
+            finally:
+                sip_inflight[entry_id] -= 1
+
+        async def tracked_events(coordinator: BasIpEventCoordinator) -> EventBatch:
+            entry_id = coordinator.config_entry.entry_id
+            inflight[entry_id] += 1
+            try:
+                return await event_update(coordinator)
+            finally:
+                inflight[entry_id] -= 1
+
+        self._inflight = inflight
+        self._sip_inflight = sip_inflight
+        try:
+            with (
+                patch.object(BasIpCoordinator, "_async_update_data", tracked_sip),
+                patch.object(BasIpEventCoordinator, "_async_update_data", tracked_events),
+            ):
+                yield
+        finally:
+            self._inflight = None
+            self._sip_inflight = None
+
+    def _only_held_work_left(self) -> bool:
+        """Whether no SIP refresh is in flight, and only event polls of holding devices are."""
+        if self._inflight is None or self._sip_inflight is None:
+            return False
+        if any(count > 0 for count in self._sip_inflight.values()):
+            return False
+        holding = {
+            entry.entry_id
+            for entry, device in zip(self.entries, self.devices, strict=False)
+            if device.delay > 0
+        }
+        return all(entry_id in holding for entry_id, count in self._inflight.items() if count > 0)
+
+    async def settle(
+        self,
+        max_seconds: int = 120,
+        real_timeout: float = 4 * REAL_TIMEOUT,
+        hold_seconds: int = HOLD_SECONDS,
+    ) -> int:
+        """Wait for the poll's work; move time on by seconds while a device holds its answers.
+
+        Time moves on ``hold_seconds`` at most: past the request timeout, so
+        that every request this poll sent to a holding device has failed.
+        With events on, each event channel polls again 2 s after its last
+        poll; moving on further would send a new request to the holding
+        device each time, and carry the clock past the next SIP poll. So
+        once time has moved that far (and :meth:`tracking` is on), an event
+        poll that waits for a holding device is left to the next poll (as
+        it would go on in real time), once every SIP refresh has ended;
+        the rest is waited for. Returns the simulated seconds that
+        had to pass. Fails after ``max_seconds`` simulated or
+        ``real_timeout`` real seconds.
         """
         waiter = asyncio.ensure_future(self.hass.async_block_till_done(wait_background_tasks=True))
         deadline = wall_clock() + real_timeout
@@ -185,12 +261,15 @@ class Fleet:
                     raise AssertionError(f"work still pending after {real_timeout:.0f} real s")
                 if not holding:
                     continue  # nothing waits for the clock: the work finishes by itself
+                if advanced >= hold_seconds and self._only_held_work_left():
+                    break  # it goes on in the next poll, as it would in real time
                 if advanced >= max_seconds:
                     raise AssertionError(f"work still pending after {max_seconds} simulated s")
                 self.freezer.tick(timedelta(seconds=1))
                 async_fire_time_changed(self.hass)
                 advanced += 1
-            await waiter
+            if waiter.done():
+                await waiter
         finally:
             if not waiter.done():
                 waiter.cancel()

@@ -11,13 +11,17 @@ Measured:
 - memory: ``tracemalloc`` traced size after warm-up and at the end, leaving
   out what logging retains (the suite records every log line on purpose);
 - login discipline: logins per device, bounded by the events that really
-  invalidate a token.
+  invalidate a token;
+- the event channel: events injected into the devices' logs at random (rings,
+  card uses, bursts) against the events the event entities fired, per
+  device and type; they must match exactly.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Iterator
 import contextlib
 from dataclasses import asdict, dataclass, field
 import gc
@@ -28,6 +32,7 @@ import random
 import time
 import tracemalloc
 from typing import Any, Final
+from unittest.mock import patch
 import warnings
 
 from _pytest.logging import LogCaptureHandler
@@ -37,8 +42,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.aiohttp_client import DATA_CLIENTSESSION, DATA_CONNECTOR
 
-from custom_components.bas_ip.client import BasIpClient
+from custom_components.bas_ip.client import BasIpClient, EventLogReader
+from custom_components.bas_ip.client.eventlog import EventPoll
 from custom_components.bas_ip.coordinator import BasIpCoordinator
+from custom_components.bas_ip.event import BasIpLogEvent
+from custom_components.bas_ip.event_coordinator import BasIpEventCoordinator, EventBatch
 from simulator import DeviceSimulator, Fault
 from tests.waits import wait_until
 
@@ -93,6 +101,30 @@ FAILING_FAULTS: Final = frozenset(
     }
 )
 _TIME_TRAVEL_NOISE: Final = "Executing <"
+PATH_LOG: Final = "/api/v1/log/items"
+PATH_DOOR: Final = "/api/v1/access/door/status"
+# Faults under which the device's log still answers: a ring logged before
+# the next poll is read by it (seconds old). Under the other faults the log
+# fails too; a ring logged then could be read only after the outage, older
+# than 60 s by the device clock, and be dropped by design, so rings (and
+# bursts) are logged only on devices whose log answers.
+LOG_HEALTHY_FAULTS: Final = frozenset(
+    {
+        "none",
+        "wrong_shape",
+        "status_missing",
+        "expire_tokens",
+        "slow",
+        "registration_flip",
+        "settings_change",
+    }
+)
+# What each injected event fires: (entity key, event type).
+RING: Final = ("doorbell", "ring")
+CARD_GRANTED: Final = ("access", "granted")
+CARD_DENIED: Final = ("access", "denied")
+# Pages a burst read goes through at most, plus the first page.
+_BURST_READS: Final = 6
 
 
 @dataclass(frozen=True)
@@ -106,6 +138,10 @@ class SoakConfig:
     heal_rate: float = 0.35
     warmup_polls: int = 5
     memory_detail: bool = False
+    ring_rate: float = 0.05
+    card_rate: float = 0.08
+    burst_rate: float = 0.01
+    burst_sizes: tuple[int, int] = (10, 40)
 
     @classmethod
     def from_env(cls, devices: int, polls: int) -> SoakConfig:
@@ -153,6 +189,17 @@ class SoakReport:
     wall_seconds: float = 0.0
     entities_unavailable_after_heal: int = 0
     unavailable_examples: list[str] = field(default_factory=list)
+    events_injected: int = 0
+    events_fired: int = 0
+    events_injected_by_type: dict[str, int] = field(default_factory=dict)
+    events_fired_by_type: dict[str, int] = field(default_factory=dict)
+    bursts_injected: int = 0
+    event_mismatch_devices: int = 0
+    event_mismatch_examples: list[str] = field(default_factory=list)
+    event_polls: int = 0
+    event_poll_outcomes: dict[str, int] = field(default_factory=dict)
+    stale_rings: int = 0
+    event_overflows: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly form."""
@@ -184,6 +231,12 @@ class SoakReport:
             f"second half {self.memory_growth_second_half_kib:+.0f})",
             "memory top growth      " + "\n                         ".join(self.memory_top_growth),
             f"unavailable after heal {self.entities_unavailable_after_heal}",
+            f"events injected/fired  {self.events_injected} / {self.events_fired} "
+            f"({self.bursts_injected} bursts; mismatched devices {self.event_mismatch_devices})",
+            f"events by type         injected {self.events_injected_by_type} "
+            f"fired {self.events_fired_by_type}",
+            f"event polls            {self.event_polls} {self.event_poll_outcomes} "
+            f"(stale rings {self.stale_rings}, overflows {self.event_overflows})",
         ]
 
 
@@ -200,6 +253,10 @@ class UnhandledWatch(logging.Handler):
         message = record.getMessage()
         if record.name == "asyncio" and message.startswith(_TIME_TRAVEL_NOISE):
             return  # asyncio debug: the frozen clock jumped during a callback
+        if record.name == "homeassistant.components.camera.img_util" and (
+            "libturbojpeg" in message
+        ):
+            return  # the camera component on a machine without libturbojpeg
         if record.exc_info or "Unexpected error" in message or "Error doing job" in message:
             self.examples.append(f"{record.name}: {message[:200]}")
 
@@ -214,6 +271,137 @@ class UnhandledWatch(logging.Handler):
                 loop.default_exception_handler(context)
 
         return handler
+
+
+def _type_name(fired: tuple[str, str]) -> str:
+    return f"{fired[0]}/{fired[1]}"
+
+
+class EventTally:
+    """Events injected into each device's log and events its entities fired.
+
+    Fired events are counted where an event entity fires one
+    (``_trigger_event``); event polls, stale rings and overflows where the
+    coordinator and the reader report them.
+    """
+
+    def __init__(self, fleet: Fleet, rng: random.Random, config: SoakConfig) -> None:
+        """Nothing injected yet; ``rng`` is independent of the fault injector's."""
+        self.fleet = fleet
+        self.rng = rng
+        self.config = config
+        self.injected: dict[int, Counter[tuple[str, str]]] = {}
+        self.fired: dict[int, Counter[tuple[str, str]]] = {}
+        self.bursts = 0
+        self.polls: Counter[str] = Counter()
+        self.stale_rings = 0
+        self.overflows = 0
+
+    def _index_of(self, unique_id: str) -> int | None:
+        for index, serial in enumerate(self.fleet.serials):
+            if unique_id.startswith(f"{serial}_"):
+                return index
+        return None
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        """Count fired events, event polls, stale rings and overflows for the block."""
+        tally = self
+        trigger = BasIpLogEvent._trigger_event
+        update = BasIpEventCoordinator._async_update_data
+        poll = EventLogReader.poll
+
+        def counted_trigger(
+            entity: BasIpLogEvent, event_type: str, event_attributes: dict[str, Any] | None = None
+        ) -> None:
+            index = tally._index_of(str(entity.unique_id))
+            key = entity.entity_description.key
+            if index is not None:
+                tally.fired.setdefault(index, Counter())[(key, event_type)] += 1
+            trigger(entity, event_type, event_attributes)
+
+        async def counted_update(coordinator: BasIpEventCoordinator) -> EventBatch:
+            try:
+                batch = await update(coordinator)
+            except Exception:
+                tally.polls["failed"] += 1
+                raise
+            tally.polls["ok"] += 1
+            return batch
+
+        async def counted_poll(reader: EventLogReader) -> EventPoll:
+            result = await poll(reader)
+            tally.stale_rings += result.stale_rings
+            tally.overflows += int(result.overflowed)
+            return result
+
+        with (
+            patch.object(BasIpLogEvent, "_trigger_event", counted_trigger),
+            patch.object(BasIpEventCoordinator, "_async_update_data", counted_update),
+            patch.object(EventLogReader, "poll", counted_poll),
+        ):
+            yield
+
+    def _add(self, index: int, fired: tuple[str, str], count: int = 1) -> None:
+        self.injected.setdefault(index, Counter())[fired] += count
+
+    def step(self, active: dict[int, str]) -> None:
+        """For each device: maybe a ring, a card use or a burst in its log.
+
+        Card uses may come at any time (they are delivered after an outage);
+        rings and bursts only where the log answers and the last poll of it
+        succeeded, so that the next poll reads them while they are young.
+        """
+        config = self.config
+        for index, device in enumerate(self.fleet.devices):
+            entry = self.fleet.entries[index]
+            log_ok = (
+                active.get(index, "none") in LOG_HEALTHY_FAULTS
+                and entry.runtime_data.events.last_update_success
+            )
+            draw = self.rng.random()
+            if draw < config.ring_rate:
+                if log_ok:
+                    device.ring(str(self.rng.randint(1, 999)))
+                    self._add(index, RING)
+            elif draw < config.ring_rate + config.card_rate:
+                if self.rng.random() < 0.7:
+                    device.card_granted()
+                    self._add(index, CARD_GRANTED)
+                else:
+                    device.card_denied()
+                    self._add(index, CARD_DENIED)
+            elif draw < config.ring_rate + config.card_rate + config.burst_rate and log_ok:
+                size = self.rng.randint(*config.burst_sizes)
+                device.log_burst(size)
+                self._add(index, CARD_GRANTED, size)
+                self.bursts += 1
+
+    def fill(self, report: SoakReport) -> None:
+        """Totals and per-device comparison into ``report``."""
+        injected: Counter[tuple[str, str]] = Counter()
+        fired: Counter[tuple[str, str]] = Counter()
+        for counts in self.injected.values():
+            injected.update(counts)
+        for counts in self.fired.values():
+            fired.update(counts)
+        report.events_injected = sum(injected.values())
+        report.events_fired = sum(fired.values())
+        report.events_injected_by_type = {_type_name(k): v for k, v in sorted(injected.items())}
+        report.events_fired_by_type = {_type_name(k): v for k, v in sorted(fired.items())}
+        report.bursts_injected = self.bursts
+        mismatched = [
+            f"device {index}: injected {dict(self.injected.get(index, {}))} "
+            f"fired {dict(self.fired.get(index, {}))}"
+            for index in range(len(self.fleet.devices))
+            if self.injected.get(index, Counter()) != self.fired.get(index, Counter())
+        ]
+        report.event_mismatch_devices = len(mismatched)
+        report.event_mismatch_examples = mismatched[:5]
+        report.event_polls = sum(self.polls.values())
+        report.event_poll_outcomes = dict(self.polls)
+        report.stale_rings = self.stale_rings
+        report.event_overflows = self.overflows
 
 
 def _wall_clock() -> float:
@@ -264,7 +452,12 @@ def _device_connections(ports: set[int]) -> int:
 
 def _alive_after_unload() -> dict[str, int]:
     """Integration objects (and HTTP responses) still alive once every entry is unloaded."""
-    kinds: tuple[type, ...] = (BasIpCoordinator, BasIpClient, aiohttp.ClientResponse)
+    kinds: tuple[type, ...] = (
+        BasIpCoordinator,
+        BasIpEventCoordinator,
+        BasIpClient,
+        aiohttp.ClientResponse,
+    )
     alive = dict.fromkeys((kind.__name__ for kind in kinds), 0)
     for obj in gc.get_objects():
         for kind in kinds:
@@ -387,6 +580,8 @@ async def run_soak(hass: HomeAssistant, fleet: Fleet, config: SoakConfig) -> Soa
         handler.addFilter(no_capture)
     counter = RefreshCounter()
     injector = FaultInjector(fleet, random.Random(config.seed))
+    # Its own random sequence: the faults stay those of the same seed without events.
+    tally = EventTally(fleet, random.Random(config.seed + 1), config)
     started = _wall_clock()
     simulated_start = hass.loop.time()
     tracing = tracemalloc.is_tracing()
@@ -394,6 +589,8 @@ async def run_soak(hass: HomeAssistant, fleet: Fleet, config: SoakConfig) -> Soa
         with (
             warnings.catch_warnings(record=True) as caught,
             counter.installed(),
+            tally.installed(),
+            fleet.tracking(),
         ):
             warnings.simplefilter("always", ResourceWarning)
             await fleet.start(config.devices)
@@ -411,14 +608,17 @@ async def run_soak(hass: HomeAssistant, fleet: Fleet, config: SoakConfig) -> Soa
                 if poll == config.polls // 2:
                     report.memory_mid_kib = _kib(_snapshot())
                 await injector.step(config.fault_rate, config.heal_rate)
+                tally.step(injector.active)
                 await fleet.poll()
                 report.open_device_connections_peak = max(
                     report.open_device_connections_peak, _device_connections(ports)
                 )
             report.scheduled_refreshes = counter.total - before_scheduled
             await injector.heal_all()
-            # A device that reported ConfigEntryError/UpdateFailed is back after a poll.
+            # A device that reported ConfigEntryError/UpdateFailed is back after a
+            # poll; what its log gathered meanwhile is delivered then.
             await fleet.poll(2)
+            tally.fill(report)
             end = _snapshot()
             report.memory_at_end_kib = _kib(end)
             report.memory_top_growth = [

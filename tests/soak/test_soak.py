@@ -3,6 +3,8 @@
 The default suite runs a small fleet (10 devices x 50 polls); ``scripts/soak``
 runs 100 devices x 110 polls (over 10 000 refreshes) through the same test
 with ``SOAK_DEVICES``/``SOAK_POLLS`` and writes the report to ``SOAK_REPORT``.
+Events are on (default options): rings, card uses and bursts are logged at
+random on the devices alongside the faults, and every one must fire once.
 """
 
 from __future__ import annotations
@@ -18,7 +20,15 @@ import pytest
 from tests.conftest import SimulatorFactory
 
 from .fleet import Fleet
-from .soak import FAILING_FAULTS, FAULT_KINDS, SoakConfig, run_soak
+from .soak import (
+    _BURST_READS,
+    FAILING_FAULTS,
+    FAULT_KINDS,
+    PATH_DOOR,
+    PATH_LOG,
+    SoakConfig,
+    run_soak,
+)
 
 # Whole run (warm-up to end, faults included): caches fill up as faults come.
 MEMORY_GROWTH_BOUND_KIB_PER_DEVICE = 64.0
@@ -43,7 +53,7 @@ async def test_soak(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Faults bite, no unhandled exception, no leak, bounded requests and logins,
-    memory flat in the second half, full recovery."""
+    memory flat in the second half, full recovery, every injected event fired once."""
     config = SoakConfig.from_env(devices=10, polls=50)
     report = await run_soak(hass, Fleet(hass, freezer, simulator_factory), config)
     if path := os.environ.get("SOAK_REPORT"):
@@ -66,16 +76,37 @@ async def test_soak(
     assert set(report.refreshes_by_fault["none"]) == {"ok"}
     # Each expired token cost a login (and nothing else did, beyond set-up and swaps).
     assert report.logins >= config.devices + report.faults_injected["expire_tokens"]
-    # Requests stay bounded: two per refresh, plus logins, one identity check
-    # per failed refresh, and set-up.
+    # Requests stay bounded: two per SIP refresh (plus the door contact on a
+    # device with a door sensor), plus logins, one identity check per failed
+    # refresh or event poll, and set-up; the event log one page per poll,
+    # more only to catch up after a burst (or a ring after an outage).
     failed = sum(o.get("failed", 0) for o in report.refreshes_by_fault.values())
-    assert report.requests <= (
+    failed_event_polls = report.event_poll_outcomes.get("failed", 0)
+    log_requests = report.requests_by_path.get(PATH_LOG, 0)
+    door_requests = report.requests_by_path.get(PATH_DOOR, 0)
+    assert door_requests <= report.refreshes + config.devices
+    assert log_requests <= (
+        report.event_polls + _BURST_READS * report.bursts_injected + failed_event_polls
+    ), (log_requests, report.event_polls, report.bursts_injected)
+    assert report.requests - log_requests - door_requests <= (
         2 * report.refreshes
         + report.logins
         + report.login_failures
         + failed
+        + failed_event_polls
         + SETUP_REQUESTS_PER_DEVICE * config.devices
     ), report.requests_by_path
+    # The event channel: every event injected into a device's log fired once
+    # on that device's entities, of its type; none dropped, none replayed.
+    assert report.events_injected > 0
+    assert report.bursts_injected > 0
+    assert report.events_fired == report.events_injected, report.event_mismatch_examples
+    assert report.event_mismatch_devices == 0, report.event_mismatch_examples
+    assert report.events_fired_by_type == report.events_injected_by_type
+    # Rings were logged only where the log answered: none grew stale.
+    assert report.stale_rings == 0
+    assert report.event_overflows == 0
+    assert report.event_poll_outcomes.get("ok", 0) >= config.devices * config.polls // 2
     assert report.unhandled_exceptions == 0, report.unhandled_examples
     assert report.login_failures == 0
     assert report.max_logins_over_bound == 0
@@ -85,6 +116,7 @@ async def test_soak(
     assert report.resource_warnings == 0
     assert report.objects_alive_after_unload == {
         "BasIpCoordinator": 0,
+        "BasIpEventCoordinator": 0,
         "BasIpClient": 0,
         "ClientResponse": 0,
     }

@@ -9,6 +9,7 @@ more of them than their ids), and ``button.press`` is mocked.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 import shutil
 from typing import Any
@@ -20,9 +21,13 @@ from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 import pytest
-from pytest_homeassistant_custom_component.common import async_mock_service
+from pytest_homeassistant_custom_component.common import (
+    async_fire_time_changed,
+    async_mock_service,
+)
 
 from simulator import DeviceSimulator, Fault, Profile
+from tests.waits import wait_until
 
 from .conftest import advance, state_of
 from .event_helpers import EVENT_POLL, LOG_PATH, entity_id
@@ -101,6 +106,36 @@ async def use_blueprint(
     return notifications, presses
 
 
+async def ring_and_notify(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    device: DeviceSimulator,
+    notifications: list[ServiceCall],
+    *,
+    ring: bool = True,
+) -> ServiceCall:
+    """Ring (unless rung already); the next event poll runs the automation: its notification.
+
+    The run then waits for the notification's action, so waiting for every
+    task (``advance``) would wait for it too: the poll is triggered and the
+    notification awaited, bounded in real time.
+    """
+    count = len(notifications)
+    if ring:
+        device.ring("101")
+    freezer.tick(EVENT_POLL)
+    async_fire_time_changed(hass)
+    await wait_until(lambda: len(notifications) > count, "the doorbell notification")
+    assert len(notifications) == count + 1
+    return notifications[-1]
+
+
+async def let_listeners_run(hass: HomeAssistant) -> None:
+    """A few loop turns: enough for an event's listeners and what they start."""
+    for _ in range(20):
+        await asyncio.sleep(0)
+
+
 def open_action(notification: ServiceCall) -> str:
     """The action id of the notification's "Open door" button."""
     actions = notification.data["data"]["actions"]
@@ -118,10 +153,7 @@ async def test_ring_notifies_and_action_opens(
 ) -> None:
     """A ring → one notification with the snapshot; its action → button.press, once."""
     notifications, presses = await use_blueprint(hass, tmp_path, simulator)
-    simulator.ring("101")
-    await advance(hass, freezer, EVENT_POLL)
-    assert len(notifications) == 1
-    notification = notifications[0]
+    notification = await ring_and_notify(hass, freezer, simulator, notifications)
     assert notification.data["title"] == "Someone is at the door"
     assert notification.data["message"].startswith("BAS-IP AV-03BD: the doorbell rang at ")
     assert notification.data["data"]["image"] == f"/api/camera_proxy/{CAMERA}"
@@ -131,7 +163,7 @@ async def test_ring_notifies_and_action_opens(
 
     # Another notification's action does nothing.
     hass.bus.async_fire(ACTION_EVENT, {"action": "SOMETHING_ELSE"})
-    await hass.async_block_till_done()
+    await let_listeners_run(hass)
     assert presses == []
 
     hass.bus.async_fire(ACTION_EVENT, {"action": action})
@@ -144,10 +176,12 @@ async def test_ring_notifies_and_action_opens(
     assert len(presses) == 1
 
     # The next ring is a new notification with its own action.
-    simulator.ring("101")
-    await advance(hass, freezer, EVENT_POLL)
+    second = await ring_and_notify(hass, freezer, simulator, notifications)
+    assert open_action(second) != action
+    hass.bus.async_fire(ACTION_EVENT, {"action": open_action(second)})
+    await hass.async_block_till_done()
+    assert len(presses) == 2
     assert len(notifications) == 2
-    assert open_action(notifications[1]) != action
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -161,11 +195,9 @@ async def test_action_too_late_does_nothing(
     notifications, presses = await use_blueprint(
         hass, tmp_path, simulator, answer_within={"minutes": 1}
     )
-    simulator.ring("101")
-    await advance(hass, freezer, EVENT_POLL)
-    assert len(notifications) == 1
+    notification = await ring_and_notify(hass, freezer, simulator, notifications)
     await advance(hass, freezer, 61)
-    hass.bus.async_fire(ACTION_EVENT, {"action": open_action(notifications[0])})
+    hass.bus.async_fire(ACTION_EVENT, {"action": open_action(notification)})
     await hass.async_block_till_done()
     assert presses == []
 
@@ -193,8 +225,10 @@ async def test_outage_and_other_events_do_not_notify(
 
     simulator.set_fault(Fault.DROP_CONNECTION, paths=[LOG_PATH])
     await advance(hass, freezer, EVENT_POLL)
-    simulator.ring("101")
+    # Rung while the log could not be read: one notification once it can.
+    simulator.ring("102")
     simulator.clear_faults()
-    await advance(hass, freezer, EVENT_POLL)
+    await ring_and_notify(hass, freezer, simulator, notifications, ring=False)
+    await advance(hass, freezer, 121)  # the action's time runs out
     await advance(hass, freezer, EVENT_POLL)
     assert len(notifications) == 1

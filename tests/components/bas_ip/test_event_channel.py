@@ -228,8 +228,8 @@ async def test_restart_delivers_what_happened_while_down(
     assert [f.data["number"] for f in fired.of(doorbell(simulator))] == ["202"]
     granted = fired.of(access(simulator))
     assert [(f.data["identifier"], f.data["lock"]) for f in granted] == [
-        ("****A7A7", 1),
-        ("****B8B8", 2),
+        ("04A7A7A7A7A7A7", 1),
+        ("04B8B8B8B8B8B8", 2),
     ]
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
+from types import SimpleNamespace
 import re
 import string
 from typing import Any
@@ -12,13 +14,17 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.util.yaml import load_yaml_dict
 import pytest
 
-from custom_components.bas_ip.binary_sensor import BINARY_SENSORS
+from custom_components.bas_ip import PLATFORMS
+from custom_components.bas_ip.client import METHODS
 from custom_components.bas_ip.errors import ERROR_RULES
-from custom_components.bas_ip.event import SIP_SETTINGS_EVENT
-from custom_components.bas_ip.sensor import SETTINGS_SENSORS, STATUS_SENSORS
+from custom_components.bas_ip.event import LOG_EVENTS
 
 INTEGRATION = Path(__file__).parents[3] / "custom_components" / "bas_ip"
 LANGUAGES = ("en", "ru", "uk")
+
+
+# Only ``capabilities.emergency_hold`` is read by the doorbell's event types.
+_RUNTIME_WITH_MISSED: Any = SimpleNamespace(capabilities=SimpleNamespace(emergency_hold=False))
 
 
 def load(name: str) -> Any:
@@ -78,26 +84,54 @@ def test_translation_complete(language: str) -> None:
     assert sum(bool(cyrillic.search(text)) for text in other.values()) > len(other) // 2
 
 
+def _descriptions() -> list[tuple[str, EntityDescription]]:
+    """Every entity description of every platform: module-level ones and tuples of them."""
+    found: list[tuple[str, EntityDescription]] = []
+    for platform in PLATFORMS:
+        module = importlib.import_module(f"custom_components.bas_ip.{platform.value}")
+        for value in vars(module).values():
+            candidates = value if isinstance(value, tuple) else (value,)
+            # Descriptions instantiated from Home Assistant's frozen-or-thawed
+            # base classes are instances of a twin class: recognised by name.
+            found += [
+                (platform.value, candidate)
+                for candidate in candidates
+                if isinstance(candidate, EntityDescription)
+                or type(candidate).__name__.endswith("EntityDescription")
+            ]
+    return found
+
+
 def test_every_entity_translated_and_iconed() -> None:
-    """Each entity has a translated name and an icon; enum states have texts and icons."""
+    """Each entity has a translated name and an icon; enum states and event types have texts."""
     english = load("translations/en.json")["entity"]
     icons = load("icons.json")["entity"]
-    descriptions: list[tuple[str, EntityDescription]] = [
-        ("sensor", description) for description in (*SETTINGS_SENSORS, *STATUS_SENSORS)
-    ]
-    descriptions += [("binary_sensor", description) for description in BINARY_SENSORS]
-    descriptions.append(("event", SIP_SETTINGS_EVENT))
+    descriptions = _descriptions()
+    # Every platform the integration sets up contributes.
+    assert {platform for platform, _ in descriptions} == {p.value for p in PLATFORMS}
+    assert len(descriptions) >= 25
     for platform, description in descriptions:
         key = description.translation_key
-        assert key is not None
-        assert english[platform][key]["name"]
-        assert icons[platform][key]["default"].startswith("mdi:")
+        if key is None:
+            # Named by its device class (the restart button), as core does.
+            assert description.device_class is not None, description.key
+            continue
+        assert english[platform][key]["name"], key
+        icon = icons[platform][key]["default"] if key in icons.get(platform, {}) else None
+        # The restart button's icon comes with its device class.
+        assert icon is not None or description.device_class is not None, key
+        if icon is not None:
+            assert icon.startswith("mdi:"), key
         for option in getattr(description, "options", None) or []:
-            assert english[platform][key]["state"][option]
-    for event_type in SIP_SETTINGS_EVENT.event_types or []:
-        assert english["event"]["sip_settings"]["state_attributes"]["event_type"]["state"][
-            event_type
-        ]
+            assert english[platform][key]["state"][option], (key, option)
+        for event_type in getattr(description, "event_types", None) or []:
+            assert english[platform][key]["state_attributes"]["event_type"]["state"][event_type]
+    for description in LOG_EVENTS:
+        types = description.types_fn(_RUNTIME_WITH_MISSED)
+        states = english["event"][description.translation_key]["state_attributes"]
+        for event_type in types:
+            assert states["event_type"]["state"][event_type], event_type
+    assert set(english["event"]["access"]["state_attributes"]["method"]["state"]) == set(METHODS)
     assert set(icons["sensor"]["registration_status"]["state"]) == {
         "registered",
         "failing",
@@ -132,3 +166,20 @@ def test_quality_scale() -> None:
             assert rule["status"] in ("done", "exempt"), name
             if rule["status"] == "exempt":
                 assert rule.get("comment"), name
+
+
+def test_every_action_documented() -> None:
+    """Each action in services.yaml has a translated name, description, fields and an icon."""
+    services = load_yaml_dict(INTEGRATION / "services.yaml")
+    icons = load("icons.json")["services"]
+    assert set(services) == {"hold_door_open", "end_hold_open", "set_sip_settings"}
+    assert set(icons) == set(services)
+    for language in LANGUAGES:
+        texts = load(f"translations/{language}.json")["services"]
+        assert set(texts) == set(services), language
+        for name, service in services.items():
+            assert texts[name]["name"], (language, name)
+            assert texts[name]["description"], (language, name)
+            for field in service.get("fields", {}):
+                assert texts[name]["fields"][field]["name"], (language, name, field)
+                assert texts[name]["fields"][field]["description"], (language, name, field)
