@@ -121,8 +121,7 @@ def wait_for_values(client: HomeAssistantClient, timeout: float = 120.0) -> dict
             for entity_id, state in states.items()
             # Events, buttons and the last-visitor image stay "unknown" until
             # something happens.
-            if not entity_id.startswith(STATELESS_DOMAINS)
-            and state["state"] in UNAVAILABLE_STATES
+            if not entity_id.startswith(STATELESS_DOMAINS) and state["state"] in UNAVAILABLE_STATES
         ]
         # Entities disabled by default have no state and are not waited for.
         return None if pending or not states else states
@@ -177,7 +176,7 @@ def banner(
             "  Ring the doorbell, badge a card, open and close the door:",
             "",
             f"    curl -X POST {simulator.url}/_simulator/ring -d '{{}}'",
-            f"    curl -X POST {simulator.url}/_simulator/access -d '{{\"kind\":\"card_granted\"}}'",
+            f'    curl -X POST {simulator.url}/_simulator/access -d \'{{"kind":"card_granted"}}\'',
             f"    curl -X POST {simulator.url}/_simulator/door -d '{{\"open\":true}}'",
             "",
             "  More controls: curl " + simulator.url + "/_simulator/state  (see README.md)",

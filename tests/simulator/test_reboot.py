@@ -26,8 +26,7 @@ async def test_reboot_endpoint(
     device.reboot_duration = 0.5
     token = await login(http, device)
     assert await call(http, device, REBOOT, token=token) == (200, {})
-    assert device.rebooting is True
-    assert device.reboots == 1
+    assert (device.rebooting, device.reboots) == (True, 1)
     for path in (STATUS, "/api/info", REBOOT):
         async with aiohttp.ClientSession() as fresh:
             with pytest.raises(aiohttp.ServerDisconnectedError):

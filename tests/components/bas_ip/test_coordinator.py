@@ -35,7 +35,6 @@ from tests.const import NEW_PASSWORD
 from .conftest import EVENTS_OFF, POLL, advance, state_of
 
 
-
 @pytest.fixture
 def entry_options() -> dict[str, Any]:
     """The SIP coordinator alone: no event channel."""

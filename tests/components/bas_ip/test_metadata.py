@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib
 import json
 from pathlib import Path
-from types import SimpleNamespace
 import re
 import string
+from types import SimpleNamespace
 from typing import Any
 
 from homeassistant.helpers.entity import EntityDescription
