@@ -33,6 +33,7 @@ from tests.waits import REAL_TIMEOUT, wait_real, wait_until
 
 from .conftest import state_of
 from .test_button import assert_no_traceback, platform_entities
+from .test_entities import neutral_attributes
 
 pytestmark = pytest.mark.freeze_time("2026-03-01T12:00:00+00:00")
 
@@ -50,16 +51,9 @@ def camera_only() -> Generator[None]:
 
 
 def _without_tokens(entities: dict[str, Any]) -> dict[str, Any]:
-    """The random access token out, and the attribute only HA 2025.4 has."""
+    """Each entity's attributes in their version-neutral form."""
     for entity in entities.values():
-        attributes = entity["attributes"]
-        attributes.pop("frontend_stream_type", None)
-        # An IntFlag's repr differs between Python versions.
-        attributes[ATTR_SUPPORTED_FEATURES] = int(attributes[ATTR_SUPPORTED_FEATURES])
-        if "access_token" in attributes:
-            attributes["access_token"] = "<token>"
-        if "entity_picture" in attributes:
-            attributes["entity_picture"] = attributes["entity_picture"].split("?")[0]
+        entity["attributes"] = neutral_attributes(entity["attributes"])
     return entities
 
 
