@@ -57,15 +57,7 @@ async def async_setup_entry(
     runtime = entry.runtime_data
     if not runtime.capabilities.camera or runtime.snapshots is None:
         return
-    async_add_entities(
-        [
-            BasIpCamera(
-                runtime=runtime,
-                snapshots=runtime.snapshots,
-                credentials=stream_credentials(entry.options, runtime.capabilities.rtsp),
-            )
-        ]
-    )
+    async_add_entities([BasIpCamera(runtime=runtime, snapshots=runtime.snapshots)])
 
 
 class BasIpCamera(BasIpSipEntity, Camera):
@@ -73,21 +65,26 @@ class BasIpCamera(BasIpSipEntity, Camera):
 
     _attr_brand = MANUFACTURER
 
-    def __init__(
-        self,
-        *,
-        runtime: BasIpRuntimeData,
-        snapshots: SnapshotSource,
-        credentials: tuple[str, str] | None,
-    ) -> None:
-        """Stream only where the RTSP credentials are known."""
+    def __init__(self, *, runtime: BasIpRuntimeData, snapshots: SnapshotSource) -> None:
+        """Take snapshots from the entry's shared source."""
         super().__init__(runtime=runtime, description=CAMERA)
         Camera.__init__(self)
         self._snapshots = snapshots
-        self._credentials = credentials
         self._attr_model = runtime.device_info.device_name
-        if credentials is not None:
-            self._attr_supported_features = CameraEntityFeature.STREAM
+
+    def _credentials(self) -> tuple[str, str] | None:
+        # Read at each use: RTSP credentials changed in the options apply
+        # without a reload.
+        return stream_credentials(
+            self.runtime.coordinator.config_entry.options, self.runtime.capabilities.rtsp
+        )
+
+    @property
+    def supported_features(self) -> CameraEntityFeature:
+        """Stream only where the RTSP credentials are known."""
+        if self._credentials() is None:
+            return CameraEntityFeature(0)
+        return CameraEntityFeature.STREAM
 
     @device_action
     async def async_camera_image(
@@ -98,7 +95,8 @@ class BasIpCamera(BasIpSipEntity, Camera):
 
     async def stream_source(self) -> str | None:
         """The RTSP URL (with credentials) for Home Assistant's stream and WebRTC."""
-        if self._credentials is None:
+        credentials = self._credentials()
+        if credentials is None:
             return None
-        username, password = self._credentials
+        username, password = credentials
         return self.runtime.client.rtsp_url(username, password)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
 
+from .client import IntercomEvent
 from .const import DOMAIN, MANUFACTURER
 from .coordinator import BasIpCoordinator
-from .event_coordinator import BasIpEventCoordinator
+from .event_coordinator import BasIpEventCoordinator, EventBatch
 from .helpers import device_name
 from .runtime import BasIpRuntimeData
 
@@ -75,11 +77,50 @@ class BasIpStatusEntity(BasIpSipEntity):
 
 
 class BasIpEventChannelEntity(BasIpEntity[BasIpEventCoordinator]):
-    """An entity fed by the event channel (the device's event log)."""
+    """An entity fed by the event channel (the device's event log).
+
+    Each poll's new events reach :meth:`_handle_events` exactly once: a
+    coordinator update that is not a new poll (a failure, a listener added)
+    carries no events, and the set-up poll's events go to the entities added
+    during set-up only.
+    """
+
+    # Sequence number of the last poll whose events this entity handled.
+    _handled_seq = 0
 
     def __init__(self, *, runtime: BasIpRuntimeData, description: EntityDescription) -> None:
         """Read from the entry's event coordinator."""
         super().__init__(runtime=runtime, coordinator=runtime.events, description=description)
+
+    async def async_added_to_hass(self) -> None:
+        """Handle the set-up poll's events, or start after the current poll."""
+        await super().async_added_to_hass()
+        # None while events were off at set-up (no poll has run).
+        batch: EventBatch | None = self.coordinator.data
+        if batch is None:
+            return
+        if self.coordinator.delivering_setup_batch:
+            # Logged while Home Assistant was away (stale rings are already
+            # dropped): these entities are the first to hear of it.
+            self._handle_events(batch.events)
+        self._handled_seq = batch.seq
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Handle the events of a poll not handled yet, then write the state."""
+        batch: EventBatch | None = self.coordinator.data
+        if (
+            batch is not None
+            and self.coordinator.last_update_success
+            and batch.seq > self._handled_seq
+        ):
+            self._handled_seq = batch.seq
+            self._handle_events(batch.events)
+        super()._handle_coordinator_update()
+
+    @callback
+    def _handle_events(self, events: tuple[IntercomEvent, ...]) -> None:
+        """The new events of one poll, oldest first (entities that react override it)."""
 
     @property
     def available(self) -> bool:

@@ -27,7 +27,6 @@ from .const import (
     LOGGER,
 )
 from .entity import BasIpEventChannelEntity, BasIpSipEntity
-from .event_coordinator import EventBatch
 from .runtime import BasIpConfigEntry, BasIpRuntimeData
 
 # Home Assistant 2026.x names the doorbell's standard event type; 2025.4 has
@@ -161,42 +160,15 @@ class BasIpLogEvent(BasIpEventChannelEntity, EventEntity):
     """Fires for each new event-log item of its kind, exactly once."""
 
     entity_description: BasIpLogEventDescription
-    # Sequence number of the last poll whose events this entity handled.
-    _handled_seq = 0
 
     def __init__(self, *, runtime: BasIpRuntimeData, description: BasIpLogEventDescription) -> None:
         """Take the event types the device family logs."""
         super().__init__(runtime=runtime, description=description)
         self._attr_event_types = description.types_fn(runtime)
 
-    async def async_added_to_hass(self) -> None:
-        """Fire what the set-up poll found, or start after the current poll."""
-        await super().async_added_to_hass()
-        # None while events were off at set-up (no poll has run).
-        batch: EventBatch | None = self.coordinator.data
-        if batch is None:
-            return
-        if self.coordinator.delivering_setup_batch:
-            # Logged while Home Assistant was away (stale rings are already
-            # dropped): these entities are the first to hear of it.
-            self._fire(batch.events)
-        self._handled_seq = batch.seq
-
     @callback
-    def _handle_coordinator_update(self) -> None:
-        """Fire the events of a poll not handled yet, then write the state."""
-        batch: EventBatch | None = self.coordinator.data
-        if (
-            batch is not None
-            and self.coordinator.last_update_success
-            and batch.seq > self._handled_seq
-        ):
-            self._handled_seq = batch.seq
-            self._fire(batch.events)
-        super()._handle_coordinator_update()
-
-    @callback
-    def _fire(self, events: tuple[IntercomEvent, ...]) -> None:
+    def _handle_events(self, events: tuple[IntercomEvent, ...]) -> None:
+        """Fire each new event of this entity's kind."""
         mine = [event for event in events if event.kind is self.entity_description.kind]
         if not mine:
             return

@@ -18,7 +18,6 @@ from homeassistant.util import dt as dt_util
 from .client import BasIpError, EventKind, IntercomEvent
 from .const import EVENT_RING, LOGGER
 from .entity import BasIpEventChannelEntity
-from .event_coordinator import EventBatch
 from .runtime import BasIpConfigEntry, BasIpRuntimeData
 from .snapshots import JPEG, SnapshotSource
 
@@ -51,8 +50,6 @@ class BasIpLastVisitorImage(BasIpEventChannelEntity, ImageEntity):
     """The snapshot taken at the last ring."""
 
     _attr_content_type = JPEG
-    # Sequence number of the last poll whose events this entity handled.
-    _handled_seq = 0
 
     def __init__(
         self, hass: HomeAssistant, *, runtime: BasIpRuntimeData, snapshots: SnapshotSource
@@ -64,18 +61,6 @@ class BasIpLastVisitorImage(BasIpEventChannelEntity, ImageEntity):
         self._image: bytes | None = None
         self._task: asyncio.Task[None] | None = None
 
-    async def async_added_to_hass(self) -> None:
-        """Handle the set-up poll's rings, or start after the current poll."""
-        await super().async_added_to_hass()
-        # None until the log has answered once.
-        batch: EventBatch | None = self.coordinator.data
-        if batch is None:
-            return
-        if self.coordinator.delivering_setup_batch:
-            # Rung while Home Assistant was away (stale rings already dropped).
-            self._handle(batch.events)
-        self._handled_seq = batch.seq
-
     async def async_will_remove_from_hass(self) -> None:
         """Stop a snapshot in flight."""
         if self._task is not None:
@@ -83,20 +68,7 @@ class BasIpLastVisitorImage(BasIpEventChannelEntity, ImageEntity):
         await super().async_will_remove_from_hass()
 
     @callback
-    def _handle_coordinator_update(self) -> None:
-        """Take a snapshot for a poll with a new ring, then write the state."""
-        batch: EventBatch | None = self.coordinator.data
-        if (
-            batch is not None
-            and self.coordinator.last_update_success
-            and batch.seq > self._handled_seq
-        ):
-            self._handled_seq = batch.seq
-            self._handle(batch.events)
-        super()._handle_coordinator_update()
-
-    @callback
-    def _handle(self, events: tuple[IntercomEvent, ...]) -> None:
+    def _handle_events(self, events: tuple[IntercomEvent, ...]) -> None:
         if not _rang(events):
             return
         # Several rings in one poll are one visitor: one snapshot.

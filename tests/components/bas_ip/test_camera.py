@@ -31,7 +31,7 @@ from tests.conftest import register_secret
 from tests.const import RTSP_PASSWORDS
 from tests.waits import REAL_TIMEOUT, wait_real, wait_until
 
-from .conftest import state_of
+from .conftest import POLL, advance, state_of
 from .test_button import assert_no_traceback, platform_entities
 from .test_entities import neutral_attributes
 
@@ -258,3 +258,48 @@ async def test_options_credentials(
     url = await async_get_stream_source(hass, entity_id)
     assert url == f"rtsp://{expected_user}:{OPTION_PASSWORD}@{simulator.host}:8554/ch01"
     assert OPTION_PASSWORD not in repr(state)
+
+
+@pytest.mark.parametrize("simulator_profile", [Profile.ANDROID_PANEL])
+async def test_options_flow_credentials_apply_without_reload(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """RTSP credentials typed in the options give a stream at once; the stored one is kept."""
+    register_secret(OPTION_PASSWORD)
+    assert await async_get_stream_source(hass, ANDROID) is None
+    with patch.object(hass.config_entries, "async_reload") as reload:
+        flow = await hass.config_entries.options.async_init(init_integration.entry_id)
+        await hass.config_entries.options.async_configure(
+            flow["flow_id"], {CONF_RTSP_USERNAME: "viewer", CONF_RTSP_PASSWORD: OPTION_PASSWORD}
+        )
+        await hass.async_block_till_done()
+    assert reload.call_count == 0
+    url = await async_get_stream_source(hass, ANDROID)
+    assert url is not None
+    assert url.startswith(f"rtsp://viewer:{OPTION_PASSWORD}@")
+    await advance(hass, freezer, POLL)
+    assert state_of(hass, ANDROID).attributes[ATTR_SUPPORTED_FEATURES] == CameraEntityFeature.STREAM
+
+    # Saved again without typing the password: the stored one stays.
+    flow = await hass.config_entries.options.async_init(init_integration.entry_id)
+    suggested = {
+        str(key): (key.description or {}).get("suggested_value")
+        for key in flow["data_schema"].schema
+    }
+    # The stored password is never sent back to the browser.
+    assert (suggested[CONF_RTSP_USERNAME], suggested[CONF_RTSP_PASSWORD]) == ("viewer", None)
+    await hass.config_entries.options.async_configure(
+        flow["flow_id"], {CONF_RTSP_USERNAME: "viewer"}
+    )
+    await hass.async_block_till_done()
+    assert init_integration.options[CONF_RTSP_PASSWORD] == OPTION_PASSWORD
+
+    # Clearing the username returns to the device's own (masked) credentials.
+    flow = await hass.config_entries.options.async_init(init_integration.entry_id)
+    await hass.config_entries.options.async_configure(flow["flow_id"], {})
+    await hass.async_block_till_done()
+    assert CONF_RTSP_USERNAME not in init_integration.options
+    assert CONF_RTSP_PASSWORD not in init_integration.options
+    assert await async_get_stream_source(hass, ANDROID) is None
