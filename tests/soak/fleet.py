@@ -54,6 +54,9 @@ _GRACE_SECONDS: Final = 0.05
 # Simulated seconds a poll may take while a device holds its answers: the
 # client's request timeout and one second (see Fleet.settle).
 HOLD_SECONDS: Final = int(DEFAULT_TIMEOUT) + 1
+# Real-time checks (1 s each) with work pending and no device holding before
+# the clock moves a second anyway (see Fleet.settle).
+_STALL_CHECKS: Final = 5
 
 StartDevice = Callable[..., Awaitable[DeviceSimulator]]
 
@@ -252,6 +255,7 @@ class Fleet:
         waiter = asyncio.ensure_future(self.hass.async_block_till_done(wait_background_tasks=True))
         deadline = wall_clock() + real_timeout
         advanced = 0
+        stalled = 0
         try:
             while not waiter.done():
                 holding = any(device.delay > 0 for device in self.devices)
@@ -260,7 +264,16 @@ class Fleet:
                 if wall_clock() > deadline:
                     raise AssertionError(f"work still pending after {real_timeout:.0f} real s")
                 if not holding:
-                    continue  # nothing waits for the clock: the work finishes by itself
+                    stalled += 1
+                    if stalled < _STALL_CHECKS or advanced >= max_seconds:
+                        continue  # nothing waits for the clock: the work finishes by itself
+                    # A request left in flight by a device that held its answers
+                    # and has healed since: only its timeout, on the clock, ends it.
+                    stalled = 0
+                    self.freezer.tick(timedelta(seconds=1))
+                    async_fire_time_changed(self.hass)
+                    advanced += 1
+                    continue
                 if advanced >= hold_seconds and self._only_held_work_left():
                     break  # it goes on in the next poll, as it would in real time
                 if advanced >= max_seconds:
