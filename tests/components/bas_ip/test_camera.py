@@ -284,10 +284,9 @@ async def test_options_flow_credentials_apply_without_reload(
 
     # Saved again without typing the password: the stored one stays.
     flow = await hass.config_entries.options.async_init(init_integration.entry_id)
-    suggested = {
-        str(key): (key.description or {}).get("suggested_value")
-        for key in flow["data_schema"].schema
-    }
+    schema = flow["data_schema"]
+    assert schema is not None
+    suggested = {str(key): (key.description or {}).get("suggested_value") for key in schema.schema}
     # The stored password is never sent back to the browser.
     assert (suggested[CONF_RTSP_USERNAME], suggested[CONF_RTSP_PASSWORD]) == ("viewer", None)
     await hass.config_entries.options.async_configure(
