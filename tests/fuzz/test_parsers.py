@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from itertools import takewhile
 import json
 import re
 from typing import Any, Final
@@ -93,7 +94,11 @@ def check_model(schema: Schema, result: Any, body: Any) -> None:
             assert result.api_version == body["api_version"]
             # The client compares the major version right after parsing.
             assert type(result.api_major_version) is int
-            assert result.api_major_version >= 0
+            # Independent oracle: the leading (Unicode) decimal digits, after
+            # blanks and an optional "v".
+            rest = body["api_version"].lstrip().removeprefix("v")
+            digits = "".join(takewhile(str.isdecimal, rest))
+            assert result.api_major_version == int(digits)
             for name in _OPTIONAL_INFO_FIELDS:
                 assert getattr(result, name) == body.get(name)
             assert result.mac_address is None
