@@ -123,6 +123,9 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
         was_enabled = self.enabled
         self.enabled = enabled
         self._interval = interval
+        if self.supported is False:
+            # A device without an event log is never asked for one.
+            return
         self.update_interval = interval if enabled else None
         if not enabled:
             # No log request at all from now on (the poll already scheduled

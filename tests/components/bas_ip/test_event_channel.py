@@ -757,6 +757,15 @@ async def test_log_endpoint_missing(
     for _ in range(5):
         await advance(hass, freezer, POLL)
     assert simulator.requests[LOG_PATH] == asked
+    # Saving the options (events off, then on with another interval) does
+    # not start asking for a log the device does not have.
+    events = mock_config_entry.runtime_data.events
+    events.async_set_options(enabled=False, interval_seconds=2)
+    events.async_set_options(enabled=True, interval_seconds=5)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    for _ in range(5):
+        await advance(hass, freezer, POLL)
+    assert simulator.requests[LOG_PATH] == asked
     assert records(caplog, level=logging.ERROR) == []
     assert tracebacks(caplog) == []
 
