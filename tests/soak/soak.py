@@ -446,6 +446,10 @@ def _snapshot() -> tracemalloc.Snapshot:
             # every event injected, which is the devices' memory, not ours.
             tracemalloc.Filter(False, "*/simulator/*"),
             tracemalloc.Filter(False, "*/_pytest/*"),
+            # The measuring tools: coverage's collector (scripts/test runs
+            # the small soak under coverage) and the harness's mocks.
+            tracemalloc.Filter(False, "*/coverage/*"),
+            tracemalloc.Filter(False, "*/unittest/mock.py"),
             tracemalloc.Filter(False, tracemalloc.__file__),
         ]
     )
