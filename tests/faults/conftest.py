@@ -355,11 +355,16 @@ class FaultHarness:
         return lines
 
     def tracebacks(self) -> list[str]:
-        """Records at any level since :meth:`mark` that carry a traceback."""
+        """Records a user sees (INFO and above) since :meth:`mark` that carry a traceback.
+
+        Home Assistant 2026 adds a DEBUG "Full error" traceback to every
+        failed coordinator refresh: its own debug output, not a line of ours.
+        """
         return [
             record.getMessage()
             for record in self.records
-            if (
+            if record.levelno >= logging.INFO
+            and (
                 record.exc_info is not None
                 or record.exc_text is not None
                 or "Traceback" in record.getMessage()
