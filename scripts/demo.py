@@ -148,7 +148,11 @@ def banner(
         + (f" {unit}" if (unit := state["attributes"].get("unit_of_measurement")) else "")
         for entity_id, state in sorted(states.items())
     ]
-    events = [entity_id for entity_id in states if entity_id.startswith("event.")]
+    events = [
+        entity_id
+        for entity_id in states
+        if entity_id.startswith("event.") and entity_id.endswith("_sip_settings")
+    ]
     sip_user = simulator.state()["sip_settings"].get("user", "")
     new_user = "102" if sip_user != "102" else "103"
     return "\n".join(
