@@ -67,11 +67,14 @@ async def _async_probe(client: BasIpClient, info: BasIpDeviceInfo) -> BasIpCapab
             return 0, False
         try:
             count = await client.get_lock_count()
-        except (BasIpUnsupportedDeviceError, BasIpPermissionError):
+        except BasIpPermissionError:
+            count = None
+        if count is None:
+            # The device does not say: it has (at least) its own lock.
             return 1, False
         # (inferred) Emergency hold-open is documented only for the families
         # that answer the lock-type call.
-        return count, client.lock_count_known
+        return count, True
 
     async def door() -> DoorStatus | None:
         try:

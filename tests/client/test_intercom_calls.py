@@ -133,15 +133,17 @@ async def test_log_page_bad_envelope(
 
 @pytest.mark.parametrize(
     ("profile", "count"),
-    [(Profile.CAMDROID_PANEL, 2), (Profile.ANDROID_PANEL, 1), (Profile.CAMDROID_MONITOR, 1)],
+    [(Profile.CAMDROID_PANEL, 2), (Profile.ANDROID_PANEL, None), (Profile.CAMDROID_MONITOR, None)],
 )
 async def test_lock_count(
-    simulator_factory: SimulatorFactory, make_client: ClientFactory, profile: Profile, count: int
+    simulator_factory: SimulatorFactory,
+    make_client: ClientFactory,
+    profile: Profile,
+    count: int | None,
 ) -> None:
-    """Camdroid lists its locks; a 404 falls back to one lock."""
+    """Camdroid lists its locks; a 404 means the device does not say (None)."""
     client = make_client(await simulator_factory(profile))
     assert await client.get_lock_count() == count
-    assert client.lock_count_known is (profile is Profile.CAMDROID_PANEL)
 
 
 @pytest.mark.parametrize(("locks", "count"), [([], 1), ([{}] * 3, 3), ([{}] * 12, 8)])
@@ -482,13 +484,13 @@ async def test_faults_on_new_calls(
     error: type[BasIpError],
     target: tuple[str, Call],
 ) -> None:
-    """Every fault maps to the client's own error (the lock count's 404 is one lock)."""
+    """Every fault maps to the client's own error (the lock count's 404 is "not said")."""
     path, call = target
     device = await simulator_factory(Profile.CAMDROID_PANEL)
     device.set_fault(fault, paths=[path])
     client = make_client(device)
     if path == LOCK_TYPE and fault is Fault.NOT_FOUND:
-        assert await call(client) == 1
+        assert await call(client) is None
         return
     with pytest.raises(error) as err:
         await call(client)

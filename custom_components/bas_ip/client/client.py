@@ -110,7 +110,6 @@ class BasIpClient:
         self._auth = Auth(self._transport, username, password, expected_serial=expected_serial)
         self._snapshot_timeout = snapshot_timeout
         self._snapshot_task: asyncio.Task[Snapshot] | None = None
-        self.lock_count_known = False
         """Whether the last :meth:`get_lock_count` came from the device (not a 404)."""
 
     def __repr__(self) -> str:
@@ -216,16 +215,13 @@ class BasIpClient:
 
     # --- doors ----------------------------------------------------------------
 
-    async def get_lock_count(self) -> int:
-        """Number of locks; 1 where the device cannot tell (404)."""
+    async def get_lock_count(self) -> int | None:
+        """Number of locks; ``None`` where the device does not say (404: assume one)."""
         try:
             data = await self._auth.request("GET", PATH_LOCK_TYPE)
         except BasIpUnsupportedDeviceError:
-            self.lock_count_known = False
-            return 1
-        count = parse_lock_count(data)
-        self.lock_count_known = True
-        return count
+            return None
+        return parse_lock_count(data)
 
     async def open_lock(self, lock: int) -> None:
         """Release lock ``lock`` (1..8) or every lock (0)."""
