@@ -93,9 +93,18 @@ async def _async_probe(client: BasIpClient, info: BasIpDeviceInfo) -> BasIpCapab
             # A camera without known stream credentials: snapshots still work.
             return True, None
 
-    (lock_count, emergency), door_status, (camera, rtsp_settings) = await asyncio.gather(
-        locks(), door(), rtsp()
-    )
+    # A task group: when one question fails, the others are cancelled rather
+    # than left talking to the device after the set-up has given up.
+    try:
+        async with asyncio.TaskGroup() as group:
+            lock_task = group.create_task(locks())
+            door_task = group.create_task(door())
+            rtsp_task = group.create_task(rtsp())
+    except ExceptionGroup as failures:
+        raise failures.exceptions[0] from None
+    lock_count, emergency = lock_task.result()
+    door_status = door_task.result()
+    camera, rtsp_settings = rtsp_task.result()
     return BasIpCapabilities(
         locks=lock_count,
         door_sensor=door_status is not None,

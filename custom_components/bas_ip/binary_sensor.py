@@ -16,8 +16,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import DoorStatus, EventKind, SipStatus
 from .entity import BasIpSipEntity, BasIpStatusEntity
-from .event_coordinator import EventBatch
-from .runtime import BasIpConfigEntry
+from .event_coordinator import EventBatchFollower
+from .runtime import BasIpConfigEntry, BasIpRuntimeData
 
 # The coordinators do all device I/O; entities only read their data.
 PARALLEL_UPDATES = 0
@@ -111,16 +111,19 @@ class BasIpDoorSensor(BasIpSipEntity, BinarySensorEntity):
     entity_description: BasIpDoorSensorDescription
     # The state a door event set since the last door-status read, if any.
     _from_event: bool | None = None
-    _handled_seq = 0
+
+    def __init__(
+        self, *, runtime: BasIpRuntimeData, description: BasIpDoorSensorDescription
+    ) -> None:
+        """Read the SIP coordinator's door status and follow the event channel."""
+        super().__init__(runtime=runtime, description=description)
+        self._door_events = EventBatchFollower(runtime.events)
 
     async def async_added_to_hass(self) -> None:
         """Also follow the door events of the event channel."""
         await super().async_added_to_hass()
-        events = self.runtime.events
-        batch: EventBatch | None = events.data
-        if batch is not None:
-            self._handled_seq = batch.seq
-        self.async_on_remove(events.async_add_listener(self._handle_event_batch))
+        self._door_events.start()
+        self.async_on_remove(self.runtime.events.async_add_listener(self._handle_event_batch))
 
     @property
     def available(self) -> bool:
@@ -137,18 +140,15 @@ class BasIpDoorSensor(BasIpSipEntity, BinarySensorEntity):
 
     @callback
     def _handle_coordinator_update(self) -> None:
-        """A door-status read replaces what the events said."""
-        self._from_event = None
+        """A door-status read replaces what the events said (a refresh without one does not)."""
+        if self.coordinator.data.door_read:
+            self._from_event = None
         super()._handle_coordinator_update()
 
     @callback
     def _handle_event_batch(self) -> None:
-        batch: EventBatch | None = self.runtime.events.data
-        if batch is None or batch.seq <= self._handled_seq:
-            return
-        self._handled_seq = batch.seq
         changed = False
-        for event in batch.events:
+        for event in self._door_events.take_new() or ():
             if event.kind is EventKind.DOOR:
                 state = self.entity_description.event_fn(event.type)
                 if state is not None:

@@ -40,7 +40,16 @@ class BasIpData:
     """``None`` when the device has no SIP status endpoint."""
     door: DoorStatus | None = None
     """``None`` without a door sensor, or while it does not answer."""
+    door_read: bool = True
+    """Whether ``door`` was read in this refresh (not carried over from the last)."""
 
+
+# Door-contact reads left out to give back what a token renewal cost: the
+# identity check, the login and each call refused with 401 (all four reads
+# of a refresh and an event poll at once, at worst). At most 3 min without a
+# read, once per token lifetime, while the log's door events keep the door
+# sensor current.
+MAX_DOOR_READS_OWED = 6
 
 # Which failure wins when several calls of a refresh fail: the one that needs
 # the user most (another device at the address, then rejected credentials).
@@ -93,6 +102,9 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
         # Only a device with a door sensor is asked for the door contact: one
         # more request per refresh, nowhere else.
         self.door_sensor = door_sensor
+        # Authentication requests seen so far, and door reads owed for them.
+        self._auth_requests_seen: int | None = None
+        self._door_reads_owed = 0
 
     @callback
     def async_set_scan_interval(self, seconds: int) -> None:
@@ -109,15 +121,17 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
 
     async def _async_update_data(self) -> BasIpData:
         """Fetch settings, status and door concurrently over the one shared token."""
+        skip_door = self.door_sensor and self._skip_door_read()
+        read_door = self.door_sensor and not skip_door
         calls: list[Awaitable[Any]] = [self.client.get_sip_settings()]
         if self.status_supported is not False:
             calls.append(self.client.get_sip_status())
-        if self.door_sensor:
+        if read_door:
             calls.append(self.client.get_door_status())
         results = await asyncio.gather(*calls, return_exceptions=True)
         settings_result = results[0]
         status_result = results[1] if self.status_supported is not False else None
-        door_result = results[-1] if self.door_sensor else None
+        door_result = results[-1] if read_door else None
 
         for result in results:
             if isinstance(result, BaseException) and not isinstance(result, BasIpError):
@@ -150,6 +164,8 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
                 self.name,
                 "no longer answers" if status_missing else "answers again",
             )
+        if skip_door and self.data is not None:  # left out only after a good read
+            door_result = self.data.door
         door = door_result if isinstance(door_result, DoorStatus) else None
         if (
             self.door_sensor
@@ -166,4 +182,23 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
             settings=settings_result,
             status=status_result if isinstance(status_result, SipStatus) else None,
             door=door,
+            door_read=read_door,
         )
+
+    def _skip_door_read(self) -> bool:
+        """Whether this refresh leaves the door contact out, to stay in the request budget.
+
+        At default options the device gets exactly its budget of requests a
+        minute; a token renewal costs a few more. Each of them is given back
+        by one door-contact read left out (only after a good read, and a
+        bounded number in a row). Set-up's logins are not counted.
+        """
+        spent = self.client.auth_requests
+        seen, self._auth_requests_seen = self._auth_requests_seen, spent
+        if seen is None:
+            return False
+        self._door_reads_owed = min(MAX_DOOR_READS_OWED, self._door_reads_owed + spent - seen)
+        if self._door_reads_owed == 0 or self.data is None or self.data.door is None:
+            return False
+        self._door_reads_owed -= 1
+        return True

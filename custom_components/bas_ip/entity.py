@@ -13,7 +13,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpda
 from .client import IntercomEvent
 from .const import DOMAIN, MANUFACTURER
 from .coordinator import BasIpCoordinator
-from .event_coordinator import BasIpEventCoordinator, EventBatch
+from .event_coordinator import BasIpEventCoordinator, EventBatchFollower
 from .helpers import device_name
 from .runtime import BasIpRuntimeData
 
@@ -85,37 +85,26 @@ class BasIpEventChannelEntity(BasIpEntity[BasIpEventCoordinator]):
     during set-up only.
     """
 
-    # Sequence number of the last poll whose events this entity handled.
-    _handled_seq = 0
-
     def __init__(self, *, runtime: BasIpRuntimeData, description: EntityDescription) -> None:
         """Read from the entry's event coordinator."""
         super().__init__(runtime=runtime, coordinator=runtime.events, description=description)
+        self._batches = EventBatchFollower(runtime.events)
 
     async def async_added_to_hass(self) -> None:
         """Handle the set-up poll's events, or start after the current poll."""
         await super().async_added_to_hass()
         # None while events were off at set-up (no poll has run).
-        batch: EventBatch | None = self.coordinator.data
-        if batch is None:
-            return
-        if self.coordinator.delivering_setup_batch:
+        batch = self._batches.start()
+        if batch is not None and self.coordinator.delivering_setup_batch:
             # Logged while Home Assistant was away (stale rings are already
             # dropped): these entities are the first to hear of it.
             self._handle_events(batch.events)
-        self._handled_seq = batch.seq
 
     @callback
     def _handle_coordinator_update(self) -> None:
         """Handle the events of a poll not handled yet, then write the state."""
-        batch: EventBatch | None = self.coordinator.data
-        if (
-            batch is not None
-            and self.coordinator.last_update_success
-            and batch.seq > self._handled_seq
-        ):
-            self._handled_seq = batch.seq
-            self._handle_events(batch.events)
+        if (events := self._batches.take_new()) is not None:
+            self._handle_events(events)
         super()._handle_coordinator_update()
 
     @callback

@@ -55,6 +55,37 @@ class EventBatch:
     """The newest item the log holds, new or not."""
 
 
+class EventBatchFollower:
+    """Hands each successful poll's events to one entity, once.
+
+    A coordinator update that is not a new successful poll (a failure, a
+    listener added) carries the last batch again; its ``seq`` tells them
+    apart.
+    """
+
+    __slots__ = ("_events", "_handled_seq")
+
+    def __init__(self, events: BasIpEventCoordinator) -> None:
+        """Nothing handled yet."""
+        self._events = events
+        self._handled_seq = 0
+
+    def start(self) -> EventBatch | None:
+        """Follow from after the current poll; its batch (``None`` before any poll)."""
+        batch: EventBatch | None = self._events.data
+        if batch is not None:
+            self._handled_seq = batch.seq
+        return batch
+
+    def take_new(self) -> tuple[IntercomEvent, ...] | None:
+        """The events of a poll not handled yet, or ``None`` when there is none."""
+        batch: EventBatch | None = self._events.data
+        if batch is None or not self._events.last_update_success or batch.seq <= self._handled_seq:
+            return None
+        self._handled_seq = batch.seq
+        return batch.events
+
+
 def _cursor_store(hass: HomeAssistant, entry: BasIpConfigEntry) -> Store[dict[str, Any]]:
     return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.events")
 

@@ -595,6 +595,24 @@ async def test_device_replaced_while_running(
     assert device.requests[LOGIN] == 0
 
 
+async def test_auth_requests_count_what_authentication_cost(
+    simulator_factory: SimulatorFactory, make_client: ClientFactory
+) -> None:
+    """Every request the device got beyond the callers' own calls is an auth request."""
+    device = await simulator_factory(Profile.CAMDROID_PANEL)
+    client = make_client(device, expected_serial=device.serial)
+    await client.get_sip_status()
+    assert client.auth_requests == 2  # identity check and login
+    device.expire_tokens()
+    device.reset_counters()
+    await asyncio.gather(client.get_sip_status(), client.get_sip_settings())
+    # Both calls refused with 401 and retried, one identity check, one login.
+    assert client.auth_requests == 2 + 4
+    assert sum(device.requests.values()) - 2 == 4
+    await client.login()
+    assert client.auth_requests == 2 + 4 + 2
+
+
 async def test_concurrent_callers_share_a_failed_login(
     simulator_factory: SimulatorFactory, make_client: ClientFactory
 ) -> None:

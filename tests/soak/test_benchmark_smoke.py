@@ -73,6 +73,8 @@ async def test_benchmark_tiny(
     assert isinstance(figures["requests_per_minute_idle"], int | float)
     assert figures["requests_per_minute_idle"] > 0
     assert isinstance(figures["idle_fewer_than_other_integration"], int | float)
+    assert isinstance(figures["idle_token_renewals"], int)
+    assert figures["idle_token_lifetime_s"] == 240.0
     by_path = figures["requests_per_minute_idle_by_path"]
     assert all(isinstance(value, int | float) for value in by_path.values())
     event_cpu = figures["event_poll_cpu_ms"]

@@ -69,6 +69,10 @@ class Auth:
         self._last_login_error: BasIpError | None = None
         self.expected_serial = expected_serial
         self.login_count = 0
+        # Requests spent on authentication rather than on the caller's call:
+        # each login, the identity check before it, and each call refused
+        # with a 401 and then retried.
+        self.auth_requests = 0
 
     def set_credentials(self, username: str, password: str) -> None:
         """Replace the credentials and allow logins again."""
@@ -101,6 +105,7 @@ class Auth:
                 self._credentials_rejected(token, generation)
                 raise
         # The token expired (or was revoked): one fresh login, one retry.
+        self.auth_requests += 1
         generation = self._credentials_generation
         fresh = await self._shared_login(stale=token, attempts_seen=attempts_seen)
         try:
@@ -152,10 +157,12 @@ class Auth:
         self._token = None
         generation = self._credentials_generation
         if self.expected_serial is not None:
+            self.auth_requests += 1
             info = await read_device_info(self._transport)
             if info.serial_number != self.expected_serial:
                 raise BasIpDeviceMismatchError(self.expected_serial, info.serial_number)
         self.login_count += 1
+        self.auth_requests += 1
         _LOGGER.debug("Logging in to %s as %s", self._transport.base_url, self.username)
         try:
             data = await self._transport.request(

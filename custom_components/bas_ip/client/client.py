@@ -135,6 +135,11 @@ class BasIpClient:
         """Logins sent so far; each one leaves a ``successful_login_api_call`` in the log."""
         return self._auth.login_count
 
+    @property
+    def auth_requests(self) -> int:
+        """Requests spent on authentication so far: logins, identity checks, 401s retried."""
+        return self._auth.auth_requests
+
     def set_credentials(self, username: str, password: str) -> None:
         """Replace the credentials and allow logins again."""
         self._auth.set_credentials(username, password)

@@ -245,6 +245,40 @@ async def test_door_follows_events_at_once_and_refresh_corrects(
 
 @pytest.mark.usefixtures("init_integration")
 @pytest.mark.parametrize("simulator_profile", [Profile.CAMDROID_PANEL])
+async def test_token_renewal_is_paid_back_by_door_reads_left_out(
+    hass: HomeAssistant, simulator: DeviceSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A renewal (401, identity check, login) costs three requests: three door reads give them back.
+
+    Meanwhile the door follows its log events, and a refresh without a door
+    read does not take an event's state back.
+    """
+    door = entity_id(simulator, "binary_sensor", "door")
+    simulator.expire_tokens()
+    simulator.reset_counters()
+    await advance(hass, freezer, EVENT_POLL)
+    assert simulator.logins == 1
+    assert simulator.requests["/api/info"] == 1
+    assert simulator.requests[LOG_PATH] == 2  # the 401 and the retry
+
+    simulator.set_door(True)
+    await advance(hass, freezer, EVENT_POLL)
+    assert state_of(hass, door).state == STATE_ON
+    # The contact itself says closed, unread: the next three refreshes leave it out.
+    simulator.door_open = False
+    for _ in range(3):
+        await advance(hass, freezer, POLL)
+        assert state_of(hass, door).state == STATE_ON
+    assert simulator.requests[DOOR_STATUS_PATH] == 0
+    await advance(hass, freezer, POLL)
+    assert simulator.requests[DOOR_STATUS_PATH] == 1
+    assert state_of(hass, door).state == STATE_OFF
+    await advance(hass, freezer, POLL)
+    assert simulator.requests[DOOR_STATUS_PATH] == 2
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("simulator_profile", [Profile.CAMDROID_PANEL])
 async def test_door_open_too_long(
     hass: HomeAssistant, simulator: DeviceSimulator, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import timedelta
 import logging
 from typing import Any
 
@@ -27,7 +28,7 @@ from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.bas_ip.const import (
     CONF_EVENT_INTERVAL,
@@ -38,6 +39,7 @@ from custom_components.bas_ip.const import (
 from custom_components.bas_ip.event_coordinator import BasIpEventCoordinator
 from simulator import DeviceSimulator, Fault, Profile
 from tests.const import NEW_PASSWORD
+from tests.waits import real_sleep
 
 from .conftest import POLL, advance, state_of
 from .event_helpers import (
@@ -158,6 +160,50 @@ async def test_history_at_setup_never_fires(
     simulator.ring("104")
     await advance(hass, freezer, EVENT_POLL)
     assert [(f.event_type, f.data["number"]) for f in fired] == [("ring", "104")]
+
+
+async def test_slow_device_rings_once_and_in_time(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: DeviceSimulator,
+    freezer: FrozenDateTimeFactory,
+    fired: FiredEvents,
+) -> None:
+    """A device that takes 2 s per answer (within the timeout): each ring fires once, young.
+
+    The clock moves a second at a time, as real time would, with a real-time
+    pause for the answers; ``hass.async_block_till_done`` would wait for the
+    held answers forever on a frozen clock.
+    """
+    simulator.delay = 2.0
+    events = init_integration.runtime_data.events
+
+    async def step(seconds: int, until: int | None = None) -> int:
+        """Seconds moved: ``seconds``, or fewer once ``until`` rings have fired.
+
+        No poll fails meanwhile: every answer comes before its timeout.
+        """
+        for moved in range(1, seconds + 1):
+            freezer.tick(timedelta(seconds=1))
+            async_fire_time_changed(hass)
+            await real_sleep(0.25)
+            assert events.last_update_success
+            if until is not None and len(fired.of(doorbell(simulator))) >= until:
+                return moved
+        return seconds
+
+    simulator.ring("101")
+    # The next poll within 2 s, its answer 2 s later: well before 60 s old.
+    assert await step(15, until=1) < 15
+    simulator.ring("102")
+    assert await step(15, until=2) < 15
+    await step(35)  # a SIP refresh too
+    assert [f.data["number"] for f in fired.of(doorbell(simulator))] == ["101", "102"]
+    assert state_of(hass, doorbell(simulator)).state != STATE_UNAVAILABLE
+    simulator.delay = 0.0
+    await step(4)  # whatever is still held ends
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(fired) == 2
 
 
 async def test_reload_resumes_from_the_cursor(
@@ -778,15 +824,24 @@ async def test_log_endpoint_missing(
 async def test_request_budget_at_default_options(
     hass: HomeAssistant, simulator: DeviceSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
-    """SIP, door and events together: at most 36 device requests a minute.
+    """SIP, door, events and token renewals together: at most 36 device requests a minute.
 
     A count over ten minutes of frozen time, not a timing: 30 log reads and
-    two SIP refreshes of three reads (settings, status, door) a minute.
+    two SIP refreshes of three reads (settings, status, door) a minute. The
+    tokens here live four minutes (a real device's two hours), so the window
+    holds two renewals; each one's extra requests are given back by door
+    reads left out.
     """
+    simulator.token_lifetime = 240
+    simulator.expire_tokens()
+    # The renewal that brings a four-minute token, and its door reads left out.
+    await advance(hass, freezer, EVENT_POLL)
+    await advance(hass, freezer, 3 * POLL)
     simulator.reset_counters()
     for _ in range(600):
         await advance(hass, freezer, 1)
     total = sum(simulator.requests.values())
-    assert total / 10 <= 36
-    assert simulator.requests[LOG_PATH] <= 300
-    assert simulator.requests["/api/v1/access/door/status"] <= 20
+    assert simulator.logins == 2
+    assert total <= 360
+    assert simulator.requests[LOG_PATH] <= 300 + simulator.logins
+    assert simulator.requests["/api/v1/access/door/status"] <= 20 - 3 * simulator.logins

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.bas_ip.client import BasIpClient, RtspSettings
 from custom_components.bas_ip.const import DOMAIN
 from simulator import DeviceSimulator, Fault, Profile, self_signed_context
 from tests.conftest import SimulatorFactory
@@ -51,6 +54,36 @@ async def test_setup_retries_on_unreadable_settings(
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+@pytest.mark.parametrize("simulator_profile", [Profile.CAMDROID_PANEL])
+async def test_setup_probe_failure_cancels_the_other_questions(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: DeviceSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One capability question failing ends the set-up; the others stop asking."""
+    started = asyncio.Event()
+    cancelled = asyncio.Event()
+
+    async def unanswered(client: BasIpClient) -> RtspSettings:
+        started.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        raise AssertionError("never answered")
+
+    monkeypatch.setattr(BasIpClient, "get_rtsp_settings", unanswered)
+    simulator.set_fault(Fault.HTML_500, paths=["/api/v1/access/door/status"])
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert started.is_set()
+    assert cancelled.is_set()
 
 
 async def test_setup_rejected_credentials_start_reauth(
