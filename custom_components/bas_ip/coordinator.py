@@ -121,8 +121,8 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
 
     async def _async_update_data(self) -> BasIpData:
         """Fetch settings, status and door concurrently over the one shared token."""
-        skip_door = self.door_sensor and self._skip_door_read()
-        read_door = self.door_sensor and not skip_door
+        carried_door = self._door_carried_over() if self.door_sensor else None
+        read_door = self.door_sensor and carried_door is None
         calls: list[Awaitable[Any]] = [self.client.get_sip_settings()]
         if self.status_supported is not False:
             calls.append(self.client.get_sip_status())
@@ -131,7 +131,7 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
         results = await asyncio.gather(*calls, return_exceptions=True)
         settings_result = results[0]
         status_result = results[1] if self.status_supported is not False else None
-        door_result = results[-1] if read_door else None
+        door_result = results[-1] if read_door else carried_door
 
         for result in results:
             if isinstance(result, BaseException) and not isinstance(result, BasIpError):
@@ -164,8 +164,6 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
                 self.name,
                 "no longer answers" if status_missing else "answers again",
             )
-        if skip_door and self.data is not None:  # left out only after a good read
-            door_result = self.data.door
         door = door_result if isinstance(door_result, DoorStatus) else None
         if (
             self.door_sensor
@@ -185,8 +183,8 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
             door_read=read_door,
         )
 
-    def _skip_door_read(self) -> bool:
-        """Whether this refresh leaves the door contact out, to stay in the request budget.
+    def _door_carried_over(self) -> DoorStatus | None:
+        """The last door status, when this refresh leaves the door contact out (else ``None``).
 
         At default options the device gets exactly its budget of requests a
         minute; a token renewal costs a few more. Each of them is given back
@@ -196,9 +194,9 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
         spent = self.client.auth_requests
         seen, self._auth_requests_seen = self._auth_requests_seen, spent
         if seen is None:
-            return False
+            return None
         self._door_reads_owed = min(MAX_DOOR_READS_OWED, self._door_reads_owed + spent - seen)
         if self._door_reads_owed == 0 or self.data is None or self.data.door is None:
-            return False
+            return None
         self._door_reads_owed -= 1
-        return True
+        return self.data.door

@@ -313,7 +313,11 @@ class EventTally:
         # device's now after an interruption), and recoveries of its log.
         self.reader_logins: Counter[int] = Counter()
         self.recoveries: Counter[int] = Counter()
-        self._poll_failed: dict[int, bool] = {}
+        self._poll_failed: set[int] = set()
+
+    def _index_of_serial(self, serial: str | None) -> int | None:
+        serials = self.fleet.serials
+        return serials.index(serial) if serial in serials else None
 
     def _index_of(self, unique_id: str) -> int | None:
         for index, serial in enumerate(self.fleet.serials):
@@ -340,25 +344,26 @@ class EventTally:
             trigger(entity, event_type, event_attributes)
 
         async def counted_update(coordinator: BasIpEventCoordinator) -> EventBatch:
-            index = tally._index_of(f"{coordinator.config_entry.unique_id}_")
+            index = tally._index_of_serial(coordinator.config_entry.unique_id)
             try:
                 batch = await update(coordinator)
             except Exception:
                 tally.polls["failed"] += 1
                 if index is not None:
-                    tally._poll_failed[index] = True
+                    tally._poll_failed.add(index)
                 raise
             tally.polls["ok"] += 1
-            if index is not None and tally._poll_failed.pop(index, False):
+            if index in tally._poll_failed:
+                tally._poll_failed.discard(index)
                 tally.recoveries[index] += 1
             return batch
 
         async def counted_login(client: BasIpClient) -> None:
             # Only the event reader calls login() in the soak (everything
             # else logs in inside a request, on a 401 or without a token).
-            serial = client.expected_serial
-            if serial in tally.fleet.serials:
-                tally.reader_logins[tally.fleet.serials.index(serial)] += 1
+            index = tally._index_of_serial(client.expected_serial)
+            if index is not None:
+                tally.reader_logins[index] += 1
             await login(client)
 
         async def counted_poll(reader: EventLogReader) -> EventPoll:

@@ -110,7 +110,6 @@ class BasIpClient:
         self._auth = Auth(self._transport, username, password, expected_serial=expected_serial)
         self._snapshot_timeout = snapshot_timeout
         self._snapshot_task: asyncio.Task[Snapshot] | None = None
-        """Whether the last :meth:`get_lock_count` came from the device (not a 404)."""
 
     def __repr__(self) -> str:
         """Name the device, never the credentials or the token."""
