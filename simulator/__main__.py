@@ -10,6 +10,7 @@ import logging
 import signal
 import sys
 
+from .log import LOG_VARIANTS
 from .profiles import Profile
 from .server import DeviceSimulator
 from .tls import self_signed_context
@@ -30,6 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=[profile.value for profile in Profile],
         default=Profile.CAMDROID_MONITOR.value,
         help="device family to simulate",
+    )
+    parser.add_argument(
+        "--log-variant",
+        choices=LOG_VARIANTS,
+        default=None,
+        help="how the event log answers, instead of the profile's own way "
+        "(sort dialect, default order, login markers, item shape)",
     )
     parser.add_argument("--username", default="admin", help="device login name")
     parser.add_argument("--password", default="123456", help="device password")
@@ -56,9 +64,10 @@ def banner(device: DeviceSimulator) -> str:
     """What the simulator prints once it listens: its URL and how to poke it."""
     url = device.url
     insecure = "-k " if url.startswith("https") else ""
+    variant = f", log {device.log_variant}" if device.log_variant else ""
     return "\n".join(
         [
-            f"BAS-IP simulator ({device.profile.value}, serial {device.serial}) on {url}",
+            f"BAS-IP simulator ({device.profile.value}{variant}, serial {device.serial}) on {url}",
             "Try:",
             f"  curl {insecure}{url}/api/info",
             f"  curl {insecure}'{url}/api/v1/login?username={device.username}"
@@ -85,6 +94,7 @@ async def run(args: argparse.Namespace) -> None:
         password=args.password,
         token_lifetime=args.token_lifetime,
         serial=args.serial,
+        log_variant=args.log_variant,
         ssl_context=self_signed_context(args.host) if args.https else None,
     )
     stop = asyncio.Event()

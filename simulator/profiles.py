@@ -79,6 +79,8 @@ class ProfileData:
     """Log key of a ring: a panel calls out, a monitor is called."""
     missed_key: str = "outgoing_call_missed"
     """Log key of a missed call."""
+    data_clear_field: str = "data_types"
+    """Body field of ``POST /system/data/clear``: ``data_types`` (1.x), ``clear_fields`` (2.x)."""
 
 
 def _info(**fields: Any) -> dict[str, Any]:
@@ -189,6 +191,7 @@ PROFILES: Final[dict[Profile, ProfileData]] = {
         snapshot_format="base64",
         rtsp_password="rtsp-Andr0id-Secret",
         rtsp_masked=True,
+        data_clear_field="clear_fields",
     ),
     Profile.OLD_FIRMWARE: ProfileData(
         info=_info(

@@ -162,6 +162,30 @@ _CHECKS: Final = {
 ANDROID_PASSWORD_MIN: Final = 6
 
 
+def _check_change(key: str, value: Any, current: dict[str, Any], errors: dict[str, str]) -> None:
+    """Record in ``errors`` why ``key`` may not take ``value``, if it may not."""
+    if key not in current:
+        errors[key] = "is not allowed"
+    elif key == "stun":
+        _check_stun(value, errors)
+    elif (check := _CHECKS.get(key)) is not None:
+        if reason := check(value):
+            errors[key] = reason
+    elif _json_type(value) != _json_type(current[key]):
+        errors[key] = f"must be of type {_json_type(current[key])}"
+
+
+def _check_android(changes: dict[Any, Any], errors: dict[str, str]) -> None:
+    """Android's own rules: a password of 6+ characters, a proxy starting with ``sip:``."""
+    password = changes.get("password")
+    short = isinstance(password, str) and len(password) < ANDROID_PASSWORD_MIN
+    if short and "password" not in errors:
+        errors["password"] = f"must be at least {ANDROID_PASSWORD_MIN} characters"
+    proxy = changes.get("proxy")
+    if isinstance(proxy, str) and "proxy" not in errors and not proxy.startswith("sip:"):
+        errors["proxy"] = "must start with sip:"
+
+
 def validate_settings(
     current: dict[str, Any], changes: Any, *, android: bool = False
 ) -> dict[str, Any]:
@@ -176,26 +200,9 @@ def validate_settings(
         raise SettingsError({"body": "must be an object"})
     errors: dict[str, str] = {}
     for key, value in changes.items():
-        if key not in current:
-            errors[str(key)] = "is not allowed"
-        elif key == "stun":
-            _check_stun(value, errors)
-        elif (check := _CHECKS.get(key)) is not None:
-            if reason := check(value):
-                errors[key] = reason
-        elif _json_type(value) != _json_type(current[key]):
-            errors[key] = f"must be of type {_json_type(current[key])}"
-    if android and isinstance(changes, dict):
-        password = changes.get("password")
-        if (
-            isinstance(password, str)
-            and "password" not in errors
-            and len(password) < ANDROID_PASSWORD_MIN
-        ):
-            errors["password"] = f"must be at least {ANDROID_PASSWORD_MIN} characters"
-        proxy = changes.get("proxy")
-        if isinstance(proxy, str) and "proxy" not in errors and not proxy.startswith("sip:"):
-            errors["proxy"] = "must start with sip:"
+        _check_change(str(key), value, current, errors)
+    if android:
+        _check_android(changes, errors)
     if errors:
         raise SettingsError(errors)
     updated = copy.deepcopy(current)

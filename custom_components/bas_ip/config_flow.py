@@ -78,17 +78,21 @@ def _seconds(low: int, high: int) -> vol.All:
     )
 
 
-POLLING_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL): _seconds(
-            MIN_SCAN_INTERVAL, MAX_SCAN_INTERVAL
-        ),
-        vol.Required(CONF_EVENTS_ENABLED, default=DEFAULT_EVENTS_ENABLED): BooleanSelector(),
-        vol.Required(CONF_EVENT_INTERVAL, default=DEFAULT_EVENT_INTERVAL): _seconds(
-            MIN_EVENT_INTERVAL, MAX_EVENT_INTERVAL
-        ),
-    }
-)
+def polling_schema(event_interval: int = DEFAULT_EVENT_INTERVAL) -> vol.Schema:
+    """The polling options; ``event_interval`` is this device's default (README)."""
+    return vol.Schema(
+        {
+            vol.Required(CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL): _seconds(
+                MIN_SCAN_INTERVAL, MAX_SCAN_INTERVAL
+            ),
+            vol.Required(CONF_EVENTS_ENABLED, default=DEFAULT_EVENTS_ENABLED): BooleanSelector(),
+            vol.Required(CONF_EVENT_INTERVAL, default=event_interval): _seconds(
+                MIN_EVENT_INTERVAL, MAX_EVENT_INTERVAL
+            ),
+        }
+    )
+
+
 # Only for devices with a camera. The stored RTSP password is never sent back
 # to the browser: left empty, the stored one is kept.
 RTSP_SCHEMA = vol.Schema(
@@ -237,10 +241,15 @@ class BasIpOptionsFlow(OptionsFlow):
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the intervals, the event switch and the RTSP credentials."""
-        schema = POLLING_SCHEMA.extend(RTSP_SCHEMA.schema) if self._has_camera() else POLLING_SCHEMA
+        entry: BasIpConfigEntry = self.config_entry
+        polling = polling_schema(
+            entry.runtime_data.events.default_interval_seconds
+            if entry.state is ConfigEntryState.LOADED
+            else DEFAULT_EVENT_INTERVAL
+        )
+        schema = polling.extend(RTSP_SCHEMA.schema) if self._has_camera() else polling
         if user_input is not None:
             options = _merge_rtsp_options(self.config_entry.options, user_input)
-            entry: BasIpConfigEntry = self.config_entry
             if entry.state is ConfigEntryState.LOADED:
                 # Applied in place: no reload, the entities stay available.
                 runtime = entry.runtime_data

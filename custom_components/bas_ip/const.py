@@ -22,6 +22,7 @@ MAX_SCAN_INTERVAL: Final = 3600
 
 ISSUE_DEFAULT_CREDENTIALS: Final = "default_credentials"
 ISSUE_DEVICE_MISMATCH: Final = "device_mismatch"
+ISSUE_LOG_ORDER: Final = "log_order"
 
 EVENT_SETTINGS_CHANGED: Final = "settings_changed"
 ATTR_CHANGED: Final = "changed"

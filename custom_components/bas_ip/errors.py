@@ -35,6 +35,7 @@ from .client import (
     BasIpResponseError,
     BasIpUnsupportedDeviceError,
     BasIpValidationError,
+    LogOrderError,
 )
 from .const import DOMAIN
 
@@ -71,6 +72,8 @@ ERROR_RULES: tuple[ErrorRule, ...] = (
     # Retried like an unreachable device (with a repair issue): only the
     # unauthenticated info endpoint is read until the expected device is back.
     ErrorRule(BasIpDeviceMismatchError, "device_mismatch", ErrorKind.TRANSIENT, "base"),
+    # Polled again every 10 minutes, with a repair issue (event_coordinator).
+    ErrorRule(LogOrderError, "log_unreadable", ErrorKind.TRANSIENT, "base"),
     ErrorRule(BasIpAuthenticationError, "invalid_auth", ErrorKind.AUTH, CONF_PASSWORD),
     ErrorRule(
         BasIpPermissionError,

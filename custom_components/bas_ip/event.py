@@ -80,7 +80,14 @@ LOG_EVENTS: tuple[BasIpLogEventDescription, ...] = (
         key="device_event",
         translation_key="device_event",
         kind=EventKind.DEVICE,
-        types_fn=lambda _: ["tamper", "sip_registration_lost", "booted", "login_failed", "other"],
+        types_fn=lambda _: [
+            "tamper",
+            "sip_registration_lost",
+            "booted",
+            "login_failed",
+            "emergency_open",
+            "other",
+        ],
     ),
 )
 

@@ -1,10 +1,12 @@
 """The event channel: a light poller of the device's event log.
 
-It reads page 1 of the log (more pages only after a burst) and nothing else,
-beside the SIP coordinator and independent of it. The client's
+It reads the newest page of the log (more pages only after a burst) and
+nothing else, beside the SIP coordinator and independent of it. The client's
 :class:`EventLogReader` decides what is new: no replay, exactly once, device
-time only. This coordinator keeps the reader's cursor in Home Assistant's
-storage so that a reload or a restart resumes where it stopped.
+time only. This coordinator keeps the reader's cursor (with the log's layout,
+so that a restart costs no new probe) in Home Assistant's storage, written
+before a poll's events are handed out, so that a reload, a restart or a
+crash resumes where it stopped without a replay.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .client import (
     EventLogReader,
     IntercomEvent,
     LogItem,
+    LogOrderError,
 )
 from .const import (
     CONF_EVENT_INTERVAL,
@@ -34,13 +37,16 @@ from .const import (
     LOGGER,
 )
 from .errors import translate_error
+from .issues import async_create_log_order_issue, async_delete_log_order_issue
 from .runtime import BasIpConfigEntry
 
 STORAGE_VERSION = 1
-# The cursor changes with every new log item; a short delay folds a burst of
-# polls into one write. Pending writes are flushed when Home Assistant stops
-# and when the entry unloads.
-CURSOR_SAVE_DELAY = 1.0
+# A device whose newest items are on its last page costs two requests a poll
+# (the last page and the one before it): its default interval doubles, so
+# the request budget holds (README, "How data is updated").
+TWO_PAGE_EVENT_INTERVAL = 2 * DEFAULT_EVENT_INTERVAL
+# How often a device whose log cannot be read in order is probed again.
+UNREADABLE_RETRY = timedelta(minutes=10)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,9 +108,11 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
         client: BasIpClient,
         *,
         device_type: str | None,
+        firmware: str | None = None,
     ) -> None:
         """Poll at the options' event interval, or not at all when events are off."""
         self.enabled: bool = entry.options.get(CONF_EVENTS_ENABLED, DEFAULT_EVENTS_ENABLED)
+        self._explicit_interval = CONF_EVENT_INTERVAL in entry.options
         self._interval = timedelta(
             seconds=entry.options.get(CONF_EVENT_INTERVAL, DEFAULT_EVENT_INTERVAL)
         )
@@ -117,7 +125,11 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
         )
         self.client = client
         self._device_type = device_type
+        self._firmware = firmware
         self._store = _cursor_store(hass, entry)
+        self._saved_cursor: dict[str, Any] | None = None
+        self.log_order_error: LogOrderError | None = None
+        """Set while no readable order of the log is known (a repair issue is up)."""
         self._reader: EventLogReader | None = None
         self._seq = 0
         self._newest: LogItem | None = None
@@ -129,7 +141,10 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
     async def async_load_cursor(self) -> None:
         """Resume from the cursor stored by the last run, if any."""
         cursor = await self._store.async_load()
-        self._reader = EventLogReader(self.client, device_type=self._device_type, cursor=cursor)
+        self._saved_cursor = cursor
+        self._reader = EventLogReader(
+            self.client, device_type=self._device_type, cursor=cursor, firmware=self._firmware
+        )
 
     async def async_save_cursor(self) -> None:
         """Write the cursor now (unload): a restart must not replay a delivered event."""
@@ -141,14 +156,41 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
         """Forget the stored cursor of a removed entry."""
         await _cursor_store(hass, entry).async_remove()
 
-    def _cursor_to_save(self) -> dict[str, Any]:
+    @property
+    def reader(self) -> EventLogReader | None:
+        """The log reader (diagnostics read its field reports)."""
+        return self._reader
+
+    @property
+    def default_interval_seconds(self) -> int:
+        """The event interval that keeps this device within the request budget."""
+        layout = self._reader.layout if self._reader is not None else None
+        if layout is not None and layout.pages_per_poll > 1:
+            return TWO_PAGE_EVENT_INTERVAL
+        return DEFAULT_EVENT_INTERVAL
+
+    def _apply_default_interval(self) -> None:
+        """Follow the device's default interval while the user has not chosen one."""
+        if self._explicit_interval or not self.enabled:
+            return
+        interval = timedelta(seconds=self.default_interval_seconds)
+        if interval != self._interval:
+            self._interval = interval
+            self.update_interval = interval
+
+    async def _async_save_if_changed(self) -> None:
+        """Store the cursor before the poll's events are handed out."""
         assert self._reader is not None
-        return dict(self._reader.cursor)
+        cursor = self._reader.cursor
+        if cursor != self._saved_cursor:
+            await self._store.async_save(cursor)
+            self._saved_cursor = cursor
 
     @callback
     def async_set_options(self, *, enabled: bool, interval_seconds: int) -> None:
         """Apply the event options in place, without a reload."""
         interval = timedelta(seconds=interval_seconds)
+        self._explicit_interval = True
         if enabled == self.enabled and interval == self._interval:
             return
         was_enabled = self.enabled
@@ -180,6 +222,9 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
         assert self._reader is not None
         try:
             poll = await self._reader.poll()
+        except LogOrderError as err:
+            self._log_unreadable(err)
+            raise translate_error(err, self.config_entry, permanent=UpdateFailed) from err
         except BasIpUnsupportedDeviceError as err:
             if self.supported is None:
                 # No event log on this device (404 at set-up): stop asking for
@@ -188,23 +233,40 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
                 self.update_interval = None
                 LOGGER.info("%s: the device has no event log; no event entities", self.name)
                 return EventBatch(seq=self._seq, events=(), newest=None)
-            self._reader.mark_interrupted()
             raise translate_error(err, self.config_entry, permanent=UpdateFailed) from err
         except BasIpError as err:
-            self._reader.mark_interrupted()
             raise translate_error(err, self.config_entry, permanent=UpdateFailed) from err
         self.supported = True
+        if self.log_order_error is not None:
+            self.log_order_error = None
+            self.update_interval = self._interval if self.enabled else None
+            async_delete_log_order_issue(self.hass, self.config_entry)
+        self._apply_default_interval()
         if poll.overflowed:
             LOGGER.warning(
-                "%s: more new log items than %d pages hold arrived at once; "
-                "the oldest of them were skipped",
+                "%s: some log items were lost before they could be read (more arrived "
+                "at once than %d pages hold, or the device rotated them out)",
                 self.name,
                 self._reader.max_pages,
             )
         if poll.stale_rings:
             LOGGER.debug("%s: %d ring(s) older than 60 s not reported", self.name, poll.stale_rings)
-        self._store.async_delay_save(self._cursor_to_save, CURSOR_SAVE_DELAY)
+        await self._async_save_if_changed()
         self._seq += 1
         if poll.newest is not None:
             self._newest = poll.newest
         return EventBatch(seq=self._seq, events=poll.events, newest=self._newest)
+
+    def _log_unreadable(self, err: LogOrderError) -> None:
+        """One warning and a repair issue; the SIP part goes on, the log is probed again later."""
+        if self.log_order_error is None:
+            LOGGER.warning(
+                "%s: the event log of this device cannot be read in order; doorbell and "
+                "access events are unavailable (%s)",
+                self.name,
+                err,
+            )
+            async_create_log_order_issue(self.hass, self.config_entry, err)
+        self.log_order_error = err
+        if self.enabled:
+            self.update_interval = UNREADABLE_RETRY

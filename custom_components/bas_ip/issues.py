@@ -10,13 +10,14 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
-from .client import BasIpDeviceMismatchError
+from .client import BasIpDeviceMismatchError, LogOrderError
 from .const import (
     DOMAIN,
     FACTORY_PASSWORD,
     FACTORY_USERNAME,
     ISSUE_DEFAULT_CREDENTIALS,
     ISSUE_DEVICE_MISMATCH,
+    ISSUE_LOG_ORDER,
 )
 
 
@@ -79,7 +80,31 @@ def async_delete_device_mismatch_issue(hass: HomeAssistant, entry: ConfigEntry) 
 
 
 @callback
+def async_create_log_order_issue(
+    hass: HomeAssistant, entry: ConfigEntry, err: LogOrderError
+) -> None:
+    """Tell the user that the doorbell is silent because the log cannot be read in order."""
+    tried = ", ".join(f"{step.dialect.value} ({step.outcome})" for step in err.steps)
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        _issue_id(ISSUE_LOG_ORDER, entry),
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=ISSUE_LOG_ORDER,
+        translation_placeholders={"title": entry.title, "tried": tried or "-"},
+    )
+
+
+@callback
+def async_delete_log_order_issue(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """The log reads in order again."""
+    ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_LOG_ORDER, entry))
+
+
+@callback
 def async_delete_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Withdraw every issue of a removed entry."""
-    for kind in (ISSUE_DEFAULT_CREDENTIALS, ISSUE_DEVICE_MISMATCH):
+    for kind in (ISSUE_DEFAULT_CREDENTIALS, ISSUE_DEVICE_MISMATCH, ISSUE_LOG_ORDER):
         ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry))

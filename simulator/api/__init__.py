@@ -27,6 +27,7 @@ ROUTES: Final[dict[str, Handler]] = {
     auth.PATH_LOGOUT: auth.logout,
     system.PATH_MAC: system.mac,
     system.PATH_REBOOT: system.reboot,
+    system.PATH_DATA_CLEAR: system.data_clear,
     sip.PATH_SIP_SETTINGS: sip.settings,
     sip.PATH_SIP_ENABLE: sip.enable,
     sip.PATH_SIP_STATUS: sip.status,

@@ -20,7 +20,8 @@ PATH_EMERGENCY_CLOSE: Final = "/api/v1/access/general/lock/close/emergency"
 
 LOCK_MAX: Final = 8
 UNLOCK_TIME_MIN: Final = 1
-UNLOCK_TIME_MAX: Final = 86400
+# One week: the vendor schema (Camdroid 1.0.7, Android 2.9/2.10) says 1..604800 s.
+UNLOCK_TIME_MAX: Final = 604800
 DOOR_SENSOR_OFF: Final = "Door sensor mode is not activated"
 # Flat error texts of the emergency endpoints and Android lock opens (inferred).
 BAD_LOCK: Final = "Invalid lock number"
@@ -53,7 +54,7 @@ async def lock_open(device: DeviceSimulator, request: web.BaseRequest) -> web.St
             return device.errors.not_valid({"lock": f"must be between 0 and {LOCK_MAX}"})
         # Android opens lock 0/1 only; others are refused with a flat error.
         return flat_error(400, BAD_LOCK)
-    device.record_lock_open(number)
+    device.doors.release(number)
     # The body is not documented: any 2xx means done (inferred: an empty object).
     return json_response({})
 
@@ -64,9 +65,9 @@ async def door_status(device: DeviceSimulator, request: web.BaseRequest) -> web.
         return device.errors.not_found()
     if request.method != "GET":
         return device.errors.method_not_allowed()
-    if not device.door_sensor:
+    if not device.doors.door_sensor:
         return flat_error(400, DOOR_SENSOR_OFF)
-    return json_response(device.door_status_answer())
+    return json_response(device.doors.status_answer())
 
 
 def _is_int(value: Any) -> bool:
@@ -81,7 +82,7 @@ async def emergency_open(device: DeviceSimulator, request: web.BaseRequest) -> w
     """``{"locks": [{"lock_number": 1, "unlock_time": 60}]}``, time in **seconds**.
 
     A bad lock number or time is a 400 with a flat error on every family; an
-    ``unlock_time`` that looks like milliseconds (> 86400) is refused.
+    ``unlock_time`` over a week (604800 s) is refused.
     """
     if not device.profile_data.emergency:
         return device.errors.not_found()
@@ -100,7 +101,7 @@ async def emergency_open(device: DeviceSimulator, request: web.BaseRequest) -> w
             return flat_error(400, BAD_UNLOCK_TIME)
         holds[number] = seconds
     # The hold is recorded, not timed out (inferred: nothing reads its end).
-    device.emergency_holds.update(holds)
+    device.doors.hold(holds)
     return json_response({})
 
 
@@ -116,6 +117,5 @@ async def emergency_close(device: DeviceSimulator, request: web.BaseRequest) -> 
         return flat_error(400, BAD_BODY)
     if not all(_lock_number_ok(number) for number in locks):
         return flat_error(400, BAD_LOCK)
-    for number in locks:
-        device.emergency_holds.pop(number, None)
+    device.doors.end_holds(locks)
     return json_response({})

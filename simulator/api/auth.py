@@ -34,5 +34,5 @@ async def login(device: DeviceSimulator, request: web.BaseRequest) -> web.Stream
 async def logout(device: DeviceSimulator, request: web.BaseRequest) -> web.StreamResponse:
     """Revoke the caller's token."""
     _, _, token = request.headers.get("Authorization", "").partition(" ")
-    device.revoke_token(token.strip())
+    device.auth.revoke(token.strip())
     return json_response({})

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Final
 from aiohttp import web
 
 from simulator.errors import json_response
-from simulator.profiles import RTSP_MASK
 
 if TYPE_CHECKING:
     from simulator.server import DeviceSimulator
@@ -22,10 +21,11 @@ async def snapshot(device: DeviceSimulator, request: web.BaseRequest) -> web.Str
         return device.errors.not_found()
     if request.method != "GET":
         return device.errors.method_not_allowed()
-    device.snapshots += 1
-    if device.snapshot_delay > 0:
-        await device.sleep(device.snapshot_delay)
-    body, content_type = device.snapshot_body()
+    camera = device.camera
+    camera.snapshots += 1
+    if camera.snapshot_delay > 0:
+        await device.sleep(camera.snapshot_delay)
+    body, content_type = camera.snapshot_body()
     return web.Response(body=body, content_type=content_type)
 
 
@@ -35,10 +35,4 @@ async def rtsp(device: DeviceSimulator, request: web.BaseRequest) -> web.StreamR
         return device.errors.not_found()
     if request.method != "GET":
         return device.errors.method_not_allowed()
-    return json_response(
-        {
-            "username": device.rtsp_username,
-            "password": RTSP_MASK if device.rtsp_masked else device.rtsp_password,
-            "is_audio_enabled": device.rtsp_audio_enabled,
-        }
-    )
+    return json_response(device.camera.rtsp_answer())

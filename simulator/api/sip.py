@@ -24,12 +24,12 @@ async def settings(device: DeviceSimulator, request: web.BaseRequest) -> web.Str
         if problem is not None:
             return device.errors.not_valid({"body": problem})
         try:
-            device.apply_sip_settings(changes)
+            device.sip.apply(changes)
         except SettingsError as err:
             return device.errors.not_valid(err.errors)
     elif request.method != "GET":
         return device.errors.method_not_allowed()
-    return json_response(device.sip_settings_answer())
+    return json_response(device.sip.settings_answer())
 
 
 async def enable(device: DeviceSimulator, request: web.BaseRequest) -> web.StreamResponse:
@@ -41,16 +41,16 @@ async def enable(device: DeviceSimulator, request: web.BaseRequest) -> web.Strea
         enabled = changes.get("sip_enable") if isinstance(changes, dict) else None
         if not isinstance(enabled, bool):
             return device.errors.not_valid({"sip_enable": "must be a boolean"})
-        device.sip_enabled = enabled
+        device.sip.enabled = enabled
     elif request.method != "GET":
         return device.errors.method_not_allowed()
-    return json_response({"sip_enable": device.sip_enabled})
+    return json_response({"sip_enable": device.sip.enabled})
 
 
 async def status(device: DeviceSimulator, request: web.BaseRequest) -> web.StreamResponse:
     """``{"sip_status": "OK"|"ERROR"|"OFFLINE", "register_last_attempt": ...}``."""
-    if device.status_endpoint_missing:
+    if device.sip.status_endpoint_missing:
         return device.errors.not_found()
     if request.method != "GET":
         return device.errors.method_not_allowed()
-    return json_response(device.sip_status_answer())
+    return json_response(device.sip.status_answer())

@@ -17,9 +17,11 @@ import pytest
 
 from custom_components.bas_ip.client import (
     BasIpConnectionError,
+    BasIpValidationError,
     EventKind,
     EventLogReader,
     EventPoll,
+    LogDialect,
     LogItem,
     LogPage,
 )
@@ -33,9 +35,25 @@ MINUTE = 60_000
 
 
 class FakeLog:
-    """A device log in memory (oldest first) with the client calls the reader uses."""
+    """A device log in memory (oldest first) with the client calls the reader uses.
 
-    def __init__(self, now: int = 1_764_612_000_000) -> None:
+    It pages like a device: ``default_desc`` is its own order, ``honours`` the
+    dialects whose "newest first" it follows (others are ignored, or refused
+    with a 400 when ``refuses``). ``markers`` False: logins are not logged.
+    ``capacity`` rotates the oldest item out once the log is full.
+    """
+
+    def __init__(
+        self,
+        now: int = 1_764_612_000_000,
+        *,
+        default_desc: bool = False,
+        honours: frozenset[LogDialect] = frozenset({LogDialect.SORT_TYPE}),
+        refuses: bool = False,
+        markers: bool = True,
+        capacity: int | None = None,
+        date_offset: int | None = 0,
+    ) -> None:
         """Start empty at device time ``now`` (ms)."""
         self.items: list[LogItem] = []
         self.now = now
@@ -44,6 +62,12 @@ class FakeLog:
         self.after_read: Callable[[int, int], None] | None = None
         self.fail_next = False
         self.seq = 0
+        self.default_desc = default_desc
+        self.honours = honours
+        self.refuses = refuses
+        self.markers = markers
+        self.capacity = capacity
+        self.date_offset = date_offset
 
     def add(
         self, key: str, *, info: dict[str, Any] | None = None, ts: int | None = None, step: int = 1
@@ -60,6 +84,8 @@ class FakeLog:
             info=MappingProxyType(dict(info or {})),
         )
         self.items.append(item)
+        if self.capacity is not None and len(self.items) > self.capacity:
+            del self.items[0]
         return item
 
     def add_distinct(self, count: int, key: str = "access_granted_by_valid_identifier") -> None:
@@ -69,23 +95,36 @@ class FakeLog:
             self.add(key, info={"card": f"{self.seq:08d}"})
 
     async def login(self) -> None:
-        """A login: the device logs it, stamped with its now."""
+        """A login: the device logs it, stamped with its now (where it logs logins)."""
         self.login_count += 1
-        self.add("successful_login_api_call")
+        if self.markers:
+            self.add("successful_login_api_call")
+        else:
+            self.now += 1
 
-    async def get_log_page(self, *, limit: int = 10, page: int = 1) -> LogPage:
-        """Newest first, by insertion order, with the totals the device reports."""
+    def listed(self, dialect: LogDialect) -> list[LogItem]:
+        """The whole log in the order this dialect gets."""
+        if dialect is not LogDialect.NONE and dialect not in self.honours and self.refuses:
+            raise BasIpValidationError("Device refused the value", field=dialect.value)
+        desc = dialect in self.honours or self.default_desc
+        return self.items[::-1] if desc else list(self.items)
+
+    async def get_log_page(
+        self, *, limit: int = 10, page: int = 1, dialect: LogDialect = LogDialect.NONE
+    ) -> LogPage:
+        """One page as the device lists it, with the totals it reports."""
         if self.fail_next:
             self.fail_next = False
             raise BasIpConnectionError("gone")
+        listed = self.listed(dialect)
         self.page_reads.append((limit, page))
-        newest_first = self.items[::-1]
-        chunk = newest_first[(page - 1) * limit : page * limit]
+        chunk = listed[(page - 1) * limit : page * limit]
         total = len(self.items)
-        result = LogPage(
+        result = LogPage.from_items(
+            chunk,
             total_items=total,
             total_pages=math.ceil(total / limit),
-            items=tuple(chunk),
+            device_time_ms=None if self.date_offset is None else self.now + self.date_offset,
         )
         if self.after_read is not None:
             self.after_read(limit, page)
@@ -101,8 +140,8 @@ async def started(log: FakeLog, **kwargs: Any) -> EventLogReader:
     """A reader that has taken its first cursor."""
     reader = EventLogReader(log, device_type="panel", **kwargs)
     first = await reader.poll()
-    assert first.first_read
     assert first.events == ()
+    assert reader.cursor["window"] is not None
     return reader
 
 
@@ -116,13 +155,12 @@ async def test_first_read_only_takes_a_cursor() -> None:
     log.add_distinct(15)
     reader = EventLogReader(log, device_type="panel")
     poll = await reader.poll()
-    assert poll.first_read
     assert poll.events == ()
     assert poll.newest == log.items[-1]
     assert len(reader.cursor["window"]) == 10
-    assert log.page_reads == [(10, 1)]
+    # The probe's read (which proves the order), then the newest page.
+    assert log.page_reads == [(10, 1), (10, 1)]
     again = await reader.poll()
-    assert not again.first_read
     assert again.events == ()
 
 
@@ -155,14 +193,21 @@ async def test_events_oldest_first_and_own_traffic_removed() -> None:
         "access_granted_by_valid_identifier",
         "door_sensor_was_opened",
     ]
-    assert poll.events[1].data == {"method": "card", "lock": 1, "identifier": CARD}
+    assert poll.events[1].data == {
+        "method": "card",
+        "lock": 1,
+        "identifier": CARD,
+        "owner": None,
+        "apartment": None,
+    }
 
 
 async def test_empty_log_then_items() -> None:
     """An empty log gives an empty cursor; what comes later is new."""
     log = FakeLog()
     reader = await started(log)
-    assert reader.cursor == {"version": 1, "window": []}
+    assert reader.cursor["window"] == []
+    assert reader.cursor["total"] == 0
     log.add("outgoing_call")
     assert keys(await reader.poll()) == ["outgoing_call"]
 
@@ -184,17 +229,22 @@ async def test_page_one_holds_newest_by_insertion_inferred() -> None:
 # --- device clock only ----------------------------------------------------------------
 
 
-async def test_stale_ring_dropped_by_device_clock() -> None:
-    """A ring far older than the newest new item is not fired, and counted."""
+async def test_polls_in_a_row_never_drop_a_ring() -> None:
+    """Without an interruption nothing is stale, whatever the timestamps say.
+
+    The old reader took the largest new timestamp as the device's now: a
+    clock set back inside one poll made a fresh ring look a minute old.
+    """
     log = FakeLog()
     reader = await started(log)
     log.add("outgoing_call", step=1)
-    log.add("outgoing_call", step=61 * 1000)  # now = first ring + 61 s
-    log.add("access_granted_by_api_call", step=500)
+    log.add("outgoing_call", step=61 * 1000)
+    log.now -= 3_600_000  # set back an hour
+    log.add("outgoing_call")
+    log.add("access_granted_by_api_call", ts=log.now + 2 * 3_600_000)
     poll = await reader.poll()
-    assert keys(poll) == ["outgoing_call", "access_granted_by_api_call"]
-    assert poll.stale_rings == 1
-    assert poll.events[0].item.timestamp == log.items[-2].timestamp
+    assert keys(poll) == ["outgoing_call"] * 3 + ["access_granted_by_api_call"]
+    assert poll.stale_rings == 0
 
 
 async def test_only_device_timestamps_are_compared() -> None:
@@ -281,7 +331,7 @@ async def test_burst_read_past_the_first_page() -> None:
     assert not poll.overflowed
     assert poll.events[0].item.key == "outgoing_call"
     assert [event.item for event in poll.events] == log.items[-37:]
-    assert log.page_reads[1:] == [(10, 1), (50, 1)]
+    assert log.page_reads[2:] == [(10, 1), (50, 1)]
     assert len(reader.cursor["window"]) == 42  # the whole burst page 1
     assert (await reader.poll()).events == ()
 
@@ -331,7 +381,7 @@ async def test_full_page_without_more_items_is_no_burst() -> None:
     log.add_distinct(10)
     poll = await reader.poll()
     assert len(poll.events) == 10
-    assert log.page_reads == [(10, 1), (10, 1)]
+    assert log.page_reads == [(10, 1), (10, 1), (10, 1)]
 
 
 @pytest.mark.parametrize("arrivals", [1, 3, 20])
@@ -365,11 +415,13 @@ async def test_stitching_without_totals_uses_the_repeated_run() -> None:
     expected = list(log.items[5:])
     original = log.get_log_page
 
-    async def no_totals(*, limit: int = 10, page: int = 1) -> LogPage:
-        result = await original(limit=limit, page=page)
+    async def no_totals(
+        *, limit: int = 10, page: int = 1, dialect: LogDialect = LogDialect.NONE
+    ) -> LogPage:
+        result = await original(limit=limit, page=page, dialect=dialect)
         if limit == 50 and page == 1:
             log.add_distinct(4)
-        return LogPage(total_items=None, total_pages=99, items=result.items)
+        return LogPage.from_items(result.items, total_items=None, total_pages=99)
 
     log.get_log_page = no_totals  # type: ignore[method-assign]
     poll = await reader.poll()
@@ -432,8 +484,10 @@ async def test_stored_cursor_resumes_without_replay() -> None:
     log.add("outgoing_call", step=10 * MINUTE)  # rang while Home Assistant was down
     log.now += 10 * MINUTE
     resumed = EventLogReader(log, device_type="panel", cursor=stored)
+    reads = len(log.page_reads)
     poll = await resumed.poll()
-    assert not poll.first_read
+    # The stored layout: no probe after a restart.
+    assert len(log.page_reads) - reads == 2  # before and after the login
     assert log.login_count == 1
     assert keys(poll) == ["access_granted_by_valid_identifier"]
     assert poll.stale_rings == 1
@@ -445,7 +499,7 @@ async def test_stored_cursor_resumes_without_replay() -> None:
     [
         None,
         {},
-        {"version": 2, "window": []},
+        {"version": 3, "window": []},
         {"version": 1},
         {"version": 1, "window": None},
         {"version": 1, "window": "abc"},
@@ -461,8 +515,8 @@ async def test_unusable_cursor_is_no_cursor(cursor: Any) -> None:
     log.add("outgoing_call")
     reader = EventLogReader(log, device_type="panel", cursor=cursor)
     poll = await reader.poll()
-    assert poll.first_read
     assert poll.events == ()
+    assert reader.cursor["window"] is not None
     assert log.login_count == 0
 
 
@@ -504,16 +558,22 @@ async def test_simulator_ring_and_card(
     client = make_client(device)
     info = await client.get_device_info()
     reader = EventLogReader(client, device_type=info.device_type, cursor=None)
-    assert (await reader.poll()).first_read
+    assert (await reader.poll()).events == ()
     device.ring("102")
-    device.card_granted(card=CARD, lock=1)
+    device.card_granted(card=CARD, lock=1, owner="Anna", apartment="1-1-101")
     poll = await reader.poll()
     assert [(e.kind, e.type) for e in poll.events] == [
         (EventKind.DOORBELL, "ring"),
         (EventKind.ACCESS, "granted"),
     ]
     assert poll.events[0].data["number"] == "102"
-    assert poll.events[1].data == {"method": "card", "lock": 1, "identifier": CARD}
+    assert poll.events[1].data == {
+        "method": "card",
+        "lock": 1,
+        "identifier": CARD,
+        "owner": "Anna",
+        "apartment": "1-1-101",
+    }
     assert (await reader.poll()).events == ()
 
 

@@ -10,6 +10,8 @@ import pytest
 from custom_components.bas_ip.client import METHODS, EventKind, LogItem, classify
 
 CARD = "04C0FFEE00B1A5"
+OWNER = "Jane Resident"
+NO_OWNER = {"owner": None, "apartment": None}
 
 
 def item(key: str, info: dict[str, Any] | None = None, category: str = "info") -> LogItem:
@@ -57,6 +59,11 @@ GRANTED = {
     "lock_was_opened_by_exit_btn": "exit_button",
     "access_granted_by_valid_face_identifier": "face",
     "lock_was_opened_by_free_access_button": "free_access",
+    # (inferred) AND 2.8/2.9 keys without a method of their own
+    "access_granted_by_shared_identifier": "unknown",
+    "multi_access_granted": "unknown",
+    "multi_access_granted_by_card_and_code": "unknown",
+    "multi_access_second_factor_granted": "unknown",
 }
 DENIED = {
     "access_denied_by_not_valid_identifier": "card",
@@ -65,6 +72,15 @@ DENIED = {
     "access_denied_by_unknown_qr_code": "qr",
     "access_denied_by_web_api_call": "app",
     "access_denied_by_remote_server_api_call": "remote_server",
+    "access_denied_by_not_valid_face_identifier": "face",
+    # (inferred) the short spelling of a BAS-IP Link push
+    "access_denied_by_unknown_qr": "qr",
+    # (inferred) AND 2.8/2.9 keys without a method of their own
+    "access_denied_unknown_identifier": "unknown",
+    "access_denied_by_not_valid_shared_identifier": "unknown",
+    "identifiers_without_linkage_to_user_access_denied": "unknown",
+    "multi_access_denied": "unknown",
+    "multi_access_second_factor_denied": "unknown",
 }
 
 
@@ -73,7 +89,7 @@ def test_access_granted(key: str, method: str) -> None:
     """Every documented way in, with its method."""
     event = classify(item(key, {"lock": 2}), device_type="panel")
     assert (event.kind, event.type) == (EventKind.ACCESS, "granted")
-    assert event.data == {"method": method, "lock": 2, "identifier": None}
+    assert event.data == {"method": method, "lock": 2, "identifier": None, **NO_OWNER}
     assert method in METHODS
 
 
@@ -82,7 +98,8 @@ def test_access_denied(key: str, method: str) -> None:
     """Every documented refusal, with its method."""
     event = classify(item(key, {"card": CARD}), device_type="panel")
     assert (event.kind, event.type) == (EventKind.ACCESS, "denied")
-    assert event.data == {"method": method, "lock": None, "identifier": CARD}
+    assert event.data == {"method": method, "lock": None, "identifier": CARD, **NO_OWNER}
+    assert method in METHODS
 
 
 @pytest.mark.parametrize(
@@ -103,6 +120,135 @@ def test_access_lock_and_identifier_inferred(
     event = classify(item("access_granted_by_valid_identifier", info), device_type="panel")
     assert event.data["lock"] == lock
     assert event.data["identifier"] == identifier
+
+
+# The item shape of a real panel (an access-control system's dump).
+TYPES = {
+    "card": "card",
+    "qr": "qr",
+    "face_id": "face",
+    "ukey": "ukey",
+    "input_code": "code",
+    "license_plate": "license_plate",
+    # (inferred) the identifiers API's spelling, and odd case or spaces
+    "inputCode": "code",
+    " QR ": "qr",
+}
+
+
+@pytest.mark.parametrize(("type_", "method"), TYPES.items())
+@pytest.mark.parametrize(
+    "key",
+    [
+        "access_granted_by_valid_identifier",
+        "access_denied_by_not_valid_identifier",
+        "access_denied_unknown_identifier",
+        "access_granted_by_shared_identifier",
+        "multi_access_granted",
+        "multi_access_denied",
+        "access_granted_by_bluetooth",
+    ],
+)
+def test_method_from_identifier_type(key: str, type_: str, method: str) -> None:
+    """``info.model.type`` names the identifier's method, whatever the key guessed."""
+    event = classify(item(key, {"type": type_, "number": CARD}), device_type="panel")
+    assert event.kind is EventKind.ACCESS
+    assert event.data["method"] == method
+    assert method in METHODS
+
+
+@pytest.mark.parametrize("type_", ["fingerprint", "", 7, True, None])
+@pytest.mark.parametrize(
+    ("key", "method"),
+    [
+        ("access_granted_by_valid_identifier", "card"),
+        ("access_denied_by_unknown_qr_code", "qr"),
+        ("access_denied_unknown_identifier", "unknown"),
+    ],
+)
+def test_unknown_identifier_type_keeps_key_method(key: str, method: str, type_: object) -> None:
+    """A type we do not know (or no string) leaves the key's method."""
+    event = classify(item(key, {"type": type_}), device_type="panel")
+    assert event.data["method"] == method
+
+
+@pytest.mark.parametrize(
+    ("key", "method"),
+    [
+        ("lock_was_opened_by_exit_btn", "exit_button"),
+        ("access_granted_by_api_call", "app"),
+        ("access_granted_by_call_host", "call_host"),
+        ("access_denied_by_remote_server_api_call", "remote_server"),
+        ("lock_was_opened_by_free_access_button", "free_access"),
+    ],
+)
+def test_identifier_type_leaves_other_methods(key: str, method: str) -> None:
+    """An exit button, an app or a call shows no identifier: a type does not change them."""
+    event = classify(item(key, {"type": "card"}), device_type="panel")
+    assert event.data["method"] == method
+
+
+def test_real_panel_item_shape() -> None:
+    """A granted item as a real panel logs it: method, lock 0 (all), card, owner, apartment."""
+    info = {
+        "lock": 0,
+        "owner": OWNER,
+        "number": CARD,
+        "apartment_address": "1-1-12-101",
+        "type": "qr",
+    }
+    event = classify(item("access_granted_by_valid_identifier", info), device_type="panel")
+    assert (event.kind, event.type) == (EventKind.ACCESS, "granted")
+    assert event.data == {
+        "method": "qr",
+        "lock": 0,
+        "identifier": CARD,
+        "owner": OWNER,
+        "apartment": "1-1-12-101",
+    }
+    assert OWNER not in repr(event)
+    assert OWNER not in repr(event.item)
+
+
+@pytest.mark.parametrize(
+    ("info", "owner", "apartment"),
+    [
+        ({"owner": OWNER, "apartment_address": "101"}, OWNER, "101"),
+        ({"owner": f"  {OWNER} ", "apartment_address": 101}, OWNER, "101"),
+        ({"owner": "", "apartment_address": ""}, None, None),
+        ({"owner": "   ", "apartment_address": None}, None, None),
+        ({"owner": None, "apartment_address": True}, None, None),
+        ({"owner": 1.5}, None, None),
+        ({}, None, None),
+    ],
+)
+@pytest.mark.parametrize(
+    "key", ["access_granted_by_valid_identifier", "access_denied_by_unknown_card"]
+)
+def test_access_owner_and_apartment(
+    key: str, info: dict[str, Any], owner: str | None, apartment: str | None
+) -> None:
+    """``owner`` and ``apartment`` come from the model, ``None`` when absent or blank."""
+    event = classify(item(key, info), device_type="panel")
+    assert event.data["owner"] == owner
+    assert event.data["apartment"] == apartment
+
+
+@pytest.mark.parametrize(("lock", "expected"), [(0, 0), ("0", 0), (1, 1), (None, None)])
+def test_lock_zero_means_all_locks(lock: object, expected: int | None) -> None:
+    """Lock 0 is "all locks" on the device, and stays 0 (not "no lock")."""
+    event = classify(
+        item("access_granted_by_valid_identifier", {"lock": lock}), device_type="panel"
+    )
+    assert event.data["lock"] == expected
+
+
+@pytest.mark.parametrize("device_type", ["panel", "monitor", None])
+def test_call_from_web_is_no_ring(device_type: str | None) -> None:
+    """(inferred) ``outgoing_call_web``: a call from the web interface, nobody at the door."""
+    event = classify(item("outgoing_call_web", {"number": "101"}), device_type=device_type)
+    assert (event.kind, event.type) == (EventKind.DEVICE, "other")
+    assert event.data == {"key": "outgoing_call_web", "category": "info"}
 
 
 def test_undocumented_access_key_inferred() -> None:
@@ -126,6 +272,8 @@ def test_undocumented_access_key_inferred() -> None:
         ("door_was_closed", "closed"),
         ("lock_is_opened_too_long", "open_too_long"),
         ("door_was_not_closed_too_long", "open_too_long"),
+        # AND 1.8.0 spelling
+        ("lock_is_opened_to_long", "open_too_long"),
     ],
 )
 def test_door(key: str, expected: str) -> None:
@@ -141,6 +289,9 @@ def test_door(key: str, expected: str) -> None:
         ("sip_registration_lost", "sip_registration_lost"),
         ("device_booted", "booted"),
         ("incorrect_login_api_call", "login_failed"),
+        # (inferred) AND 2.8/2.9
+        ("incorrect_login_gui_settings", "login_failed"),
+        ("emergency_lock_is_opened", "emergency_open"),
     ],
 )
 def test_device(key: str, expected: str) -> None:
@@ -155,7 +306,22 @@ def test_own_login_is_own_traffic() -> None:
     assert event.kind is EventKind.OWN_TRAFFIC
 
 
-@pytest.mark.parametrize("key", ["firmware_updated", "x", "outgoing_call_rejected"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "firmware_updated",
+        "x",
+        "outgoing_call_rejected",
+        # (inferred) AND 2.8/2.9 keys that are no ring, access or door event
+        "outgoing_call_web",
+        "successful_login_gui_settings",
+        "lift_call_success",
+        "lift_call_error",
+        "lift_module_access_error",
+        "bond_lift_request",
+        "multi_access_enabled",
+    ],
+)
 def test_unknown_key_passes_through(key: str) -> None:
     """Unknown keys and categories pass through as DEVICE ``other``."""
     event = classify(item(key, category="critical"), device_type="panel")

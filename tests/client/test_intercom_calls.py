@@ -22,6 +22,7 @@ from custom_components.bas_ip.client import (
     BasIpUnsupportedDeviceError,
     BasIpValidationError,
     DoorStatus,
+    LogDialect,
     LogPage,
     SipSettingsUpdate,
     SipTransport,
@@ -61,22 +62,36 @@ def per_profile(profiles: list[Profile]) -> pytest.MarkDecorator:
 
 @per_profile(V1)
 async def test_log_page(device_and_client: tuple[DeviceSimulator, BasIpClient]) -> None:
-    """Newest first; history at start; an injected ring on top with its number."""
+    """Oldest first unless asked (the vendor's default); newest first in the family's dialect.
+
+    This is the proof that the old reader (page 1, no sort parameter) could
+    never see a new ring on a real panel once its log held a second page.
+    """
     device, client = device_and_client
     device.ring("205")
-    page = await client.get_log_page()
-    assert isinstance(page, LogPage)
-    assert page.total_items == len(device.log_items)
-    assert page.skipped == 0
+    plain = await client.get_log_page()
+    assert isinstance(plain, LogPage)
+    assert plain.total_items == len(device.log_items) > 10
+    assert plain.skipped == 0
+    # Page 1 without a sort parameter is the oldest page: no ring of today on it.
+    assert all(item.info.get("number") != "205" for item in plain.items)
+    assert plain.items[0].timestamp == device.log_items[0]["timestamp"]
+    dialect = (
+        LogDialect.SORT_TYPE if device.profile is Profile.ANDROID_PANEL else LogDialect.ORDER_BY
+    )
+    page = await client.get_log_page(dialect=dialect)
     # The client's own login is logged after the ring, on top.
     assert page.items[0].key == "successful_login_api_call"
     ring = page.items[1]
     assert ring.key in ("outgoing_call", "incoming_call")
     assert ring.info["number"] == "205"
     assert ring.timestamp == device.log_items[-2]["timestamp"]
-    second = await client.get_log_page(limit=20, page=2)
+    # The device's clock at the answer, from its Date header (whole seconds).
+    assert page.device_time_ms is not None
+    assert abs(page.device_time_ms - device.device_now_ms()) < 2_000
+    second = await client.get_log_page(limit=20, page=2, dialect=dialect)
     assert len(second.items) <= 20
-    assert device.requests[LOG] == 2
+    assert device.requests[LOG] == 3
 
 
 @pytest.mark.parametrize(("limit", "page"), [(5, 1), (100, 1), (True, 1), (10, 0), (10, -1)])

@@ -137,11 +137,18 @@ async def test_cli_serves_and_stops_cleanly(http: aiohttp.ClientSession, signum:
 
 async def test_cli_https(http: aiohttp.ClientSession) -> None:
     """``--https`` serves TLS with a self-signed certificate."""
-    async with running_cli("--https", "--profile", "android_panel") as cli:
+    async with running_cli(
+        "--https", "--profile", "android_panel", "--log-variant", "newest_first"
+    ) as cli:
         assert cli.url.startswith("https://")
         assert f"curl -k {cli.url}/api/info" in cli.banner
+        assert "(android_panel, log newest_first," in cli.banner
         async with http.get(f"{cli.url}/api/info", ssl=False) as response:
             assert (await response.json())["device_name"] == "AA-07FB"
+        async with http.get(f"{cli.url}/_simulator/state", ssl=False) as response:
+            state = await response.json()
+        assert state["log_variant"] == "newest_first"
+        assert state["log"]["default_order"] == "desc"
         with pytest.raises(aiohttp.ClientConnectorCertificateError):
             async with http.get(f"{cli.url}/api/info"):
                 pass  # pragma: no cover - the certificate is refused
@@ -165,7 +172,17 @@ async def test_cli_port_in_use(http: aiohttp.ClientSession) -> None:
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        ([], {"host": "127.0.0.1", "port": 8080, "profile": "camdroid_monitor", "https": False}),
+        (
+            [],
+            {
+                "host": "127.0.0.1",
+                "port": 8080,
+                "profile": "camdroid_monitor",
+                "https": False,
+                "log_variant": None,
+            },
+        ),
+        (["--log-variant", "android_1_8"], {"log_variant": "android_1_8"}),
         (
             ["--host", "0.0.0.0", "--port", "9000", "--profile", "old_firmware", "--https"],
             {"host": "0.0.0.0", "port": 9000, "profile": "old_firmware", "https": True},
@@ -182,8 +199,9 @@ def test_parser(argv: Sequence[str], expected: dict[str, object]) -> None:
     assert {key: args[key] for key in expected} == expected
 
 
-def test_parser_rejects_unknown_profile(capsys: pytest.CaptureFixture[str]) -> None:
-    """Only the four profiles are accepted."""
+@pytest.mark.parametrize("option", ["--profile", "--log-variant"])
+def test_parser_rejects_unknown_choice(capsys: pytest.CaptureFixture[str], option: str) -> None:
+    """Only the four profiles and the named log variants are accepted."""
     with pytest.raises(SystemExit):
-        build_parser().parse_args(["--profile", "nope"])
+        build_parser().parse_args([option, "nope"])
     assert "invalid choice" in capsys.readouterr().err

@@ -8,6 +8,7 @@ import aiohttp
 import pytest
 
 from simulator import DeviceSimulator, Profile
+from simulator.control import CONTROLS, ROUTES
 from tests.conftest import SimulatorFactory
 from tests.const import NEW_PASSWORD, SIP_PASSWORDS
 
@@ -200,3 +201,60 @@ async def test_unknown_control(
     assert status == 404
     assert name in body["error"]
     assert device.requests == {}
+
+
+def test_control_table_has_one_row_per_route() -> None:
+    """No two rows of the control table share a method and name."""
+    assert len(ROUTES) == len(CONTROLS)
+    assert ("POST", "log/capacity") in ROUTES
+
+
+async def test_attributes_live_in_components(simulator_factory: SimulatorFactory) -> None:
+    """The device's attributes read and write its components; read-only ones refuse."""
+    device = await simulator_factory(Profile.CAMDROID_PANEL)
+    device.door_open = True
+    device.snapshot_format = "webp"
+    device.delay = 1.5
+    device.sip_enabled = False
+    device.token_lifetime = 60
+    device.serial = "swapped"
+    assert (
+        device.doors.door_open,
+        device.camera.snapshot_format,
+        device.traffic.delay,
+        device.sip.enabled,
+        device.auth.token_lifetime,
+        device.system.serial,
+    ) == (True, "webp", 1.5, False, 60, "swapped")
+    assert device.state()["serial"] == "swapped"
+    with pytest.raises(AttributeError, match="read-only"):
+        device.rebooting = True  # type: ignore[assignment]
+    with pytest.raises(AttributeError, match="read-only"):
+        device.log_items = []  # type: ignore[assignment]
+    assert device.rebooting is False
+
+
+async def test_python_calls_answer_like_the_endpoints(
+    simulator_factory: SimulatorFactory, http: aiohttp.ClientSession
+) -> None:
+    """The device's plumbing calls agree with what its endpoints answer."""
+    device = await simulator_factory(Profile.CAMDROID_PANEL, history=False)
+    token = await login(http, device)
+    assert device.token_valid(token)
+    assert (await call(http, device, "/api/v1/sip/status", token=token))[1] == (
+        device.sip_status_answer()
+    )
+    assert device.sip_status_answer()["register_last_attempt"] == device._last_attempt()
+    assert (await call(http, device, "/api/v1/device/sip/settings", token=token))[1] == (
+        device.sip_settings_answer()
+    )
+    assert (await call(http, device, "/api/v1/access/door/status", token=token))[1] == (
+        device.door_status_answer()
+    )
+    assert device.snapshot_body() == (device.snapshot_jpeg, "image/jpeg")
+    device.record_lock_open(2)
+    assert device.lock_opens == {2: 1}
+    assert device.log_items[-1]["name"]["key"] == "access_granted_by_api_call"
+    device.revoke_token(token)
+    assert not device.token_valid(token)
+    assert (await call(http, device, "/api/v1/sip/status", token=token))[0] == 401

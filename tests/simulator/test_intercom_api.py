@@ -287,8 +287,10 @@ async def test_emergency_hold_and_end(
     body = {"locks": [{"lock_number": 1, "unlock_time": 60}, {"lock_number": 2, "unlock_time": 1}]}
     assert await call(http, device, HOLD, token=token, method="POST", json_body=body) == (200, {})
     assert device.emergency_holds == {1: 60, 2: 1}
-    body = {"locks": [{"lock_number": 8, "unlock_time": 86400}]}
+    # Up to a week, as the vendor's schema says (not the 86400 of its error example).
+    body = {"locks": [{"lock_number": 8, "unlock_time": 604_800}]}
     assert (await call(http, device, HOLD, token=token, method="POST", json_body=body))[0] == 200
+    assert device.emergency_holds[8] == 604_800
     assert await call(
         http, device, END_HOLD, token=token, method="POST", json_body={"locks": [1, 8, 3]}
     ) == (200, {})
@@ -299,9 +301,9 @@ async def test_emergency_hold_and_end(
 @pytest.mark.parametrize(
     "body",
     [
-        # Ten minutes in milliseconds, as another integration sends them: refused.
-        {"locks": [{"lock_number": 1, "unlock_time": 600_000}]},
-        {"locks": [{"lock_number": 1, "unlock_time": 86401}]},
+        # Over a week (the vendor's 604800 s), e.g. an hour in milliseconds: refused.
+        {"locks": [{"lock_number": 1, "unlock_time": 604_801}]},
+        {"locks": [{"lock_number": 1, "unlock_time": 3_600_000}]},
         {"locks": [{"lock_number": 1, "unlock_time": 0}]},
         {"locks": [{"lock_number": 1, "unlock_time": 1.5}]},
         {"locks": [{"lock_number": 1, "unlock_time": True}]},

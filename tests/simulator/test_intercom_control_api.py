@@ -64,11 +64,50 @@ async def test_log_ring_access_burst_clear(
     ]
     assert {"04AA00BB11CC22", "04AA00BB11CC23", "2468#", "1357#"} <= device.secrets()
     token = await login(http, device)
-    _, page = await log_page(http, device, token)
+    _, page = await log_page(http, device, token, sort={"sort_type": "desc"})
     assert page["list_items"][0]["name"]["key"] == "successful_login_api_call"
     status, answer = await control(http, device, "clear_log", {})
     assert (status, answer["items"]) == (200, [])
     assert device.log_items == []
+
+
+async def test_access_control_qr_face_and_people(
+    simulator_factory: SimulatorFactory, http: aiohttp.ClientSession
+) -> None:
+    """QR and face uses, with or without owner and apartment, in the real model."""
+    device = await simulator_factory(Profile.CAMDROID_PANEL, history=False)
+    qr = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+    status, item = await control(
+        http,
+        device,
+        "access",
+        {"kind": "qr_granted", "qr": qr, "lock": 2, "owner": "Ann Lee", "apartment": None},
+    )
+    assert status == 200
+    assert (item["name"]["key"], item["info"]["model"]) == (
+        "access_granted_by_valid_identifier",
+        {"lock": 2, "owner": "Ann Lee", "number": qr, "type": "qr"},
+    )
+    _, item = await control(http, device, "access", {"kind": "qr_denied", "qr": qr})
+    assert (item["name"]["key"], item["info"]["model"]) == (
+        "access_denied_by_unknown_qr_code",
+        {"number": qr, "type": "qr"},
+    )
+    _, item = await control(
+        http, device, "access", {"kind": "face_granted", "face": "face-0042-abcdef"}
+    )
+    assert item["info"]["model"] == {
+        "lock": 1,
+        "owner": "Olena Shevchuk",
+        "number": "face-0042-abcdef",
+        "apartment_address": "1-1-101",
+        "type": "face_id",
+    }
+    _, item = await control(
+        http, device, "access", {"kind": "card_denied", "card": "04AA00BB11CC99", "lock": 1}
+    )
+    assert item["info"]["model"] == {"lock": 1, "number": "04AA00BB11CC99", "type": "card"}
+    assert device.identifiers == {qr, "face-0042-abcdef", "04AA00BB11CC99"}
 
 
 async def test_clock_control(
@@ -190,6 +229,12 @@ async def test_lock_open_counters(
         ("access", {"kind": "code_denied", "code": ""}),
         ("access", {"kind": "exit_button", "lock": "1"}),
         ("access", {"kind": "exit_button", "lock": True}),
+        ("access", {"kind": "qr_granted"}),
+        ("access", {"kind": "face_granted", "face": ""}),
+        ("access", {"kind": "card_granted", "card": "04AA00BB11CC22", "owner": 5}),
+        ("access", {"kind": "card_granted", "card": "04AA00BB11CC22", "apartment": []}),
+        ("log/capacity", {"capacity": 100_001}),
+        ("log/capacity", {"capacity": "10"}),
         ("burst", {"n": 0}),
         ("burst", {"n": 10_001}),
         ("burst", {"n": True}),
@@ -229,6 +274,7 @@ async def test_control_not_json(
 ) -> None:
     """A body that is not JSON answers 400 on every intercom control."""
     device = await simulator_factory()
-    for name in ("log", "ring", "access", "burst", "clock", "door", "snapshot", "rtsp", "reboot"):
+    names = ("log", "ring", "access", "burst", "clock", "door", "snapshot", "rtsp", "reboot")
+    for name in (*names, "log/capacity"):
         status, _ = await call(http, device, f"/_simulator/{name}", method="POST", data=b"{")
         assert status == 400, name

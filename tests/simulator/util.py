@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 
@@ -65,14 +67,11 @@ async def log_page(
     *,
     limit: int | str = 10,
     page: int | str = 1,
+    sort: Mapping[str, str] | None = None,
 ) -> tuple[int, Any]:
-    """One page of ``/api/v1/log/items`` as a client asks for it."""
-    return await call(
-        http,
-        device,
-        f"/api/v1/log/items?limit={limit}&page_number={page}&locale=en",
-        token=token,
-    )
+    """One page of ``/api/v1/log/items`` as a client asks for it, ``sort`` parameters added."""
+    query = {"limit": str(limit), "page_number": str(page), "locale": "en", **(sort or {})}
+    return await call(http, device, f"/api/v1/log/items?{urlencode(query)}", token=token)
 
 
 def keys(items: list[dict[str, Any]]) -> list[str]:

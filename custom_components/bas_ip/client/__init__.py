@@ -18,11 +18,14 @@ from .exceptions import (
     BasIpUnsupportedDeviceError,
     BasIpValidationError,
 )
+from .logorder import LogDialect, LogLayout, ProbeStep
+from .logview import LogOrderError
 from .models import (
     BasIpDeviceInfo,
     DoorStatus,
     LogItem,
     LogPage,
+    LogSlot,
     RtspSettings,
     SipEnabled,
     SipRegistrationStatus,
@@ -55,8 +58,13 @@ __all__ = [
     "EventLogReader",
     "EventPoll",
     "IntercomEvent",
+    "LogDialect",
     "LogItem",
+    "LogLayout",
+    "LogOrderError",
     "LogPage",
+    "LogSlot",
+    "ProbeStep",
     "RtspSettings",
     "SipEnabled",
     "SipRegistrationStatus",

@@ -21,6 +21,7 @@ from .exceptions import (
     BasIpUnsupportedDeviceError,
     BasIpValidationError,
 )
+from .logorder import LogDialect
 from .models import (
     HOLD_OPEN_MAX_SECONDS,
     HOLD_OPEN_MIN_SECONDS,
@@ -207,15 +208,23 @@ class BasIpClient:
 
     # --- event log ------------------------------------------------------------
 
-    async def get_log_page(self, *, limit: int = 10, page: int = 1) -> LogPage:
-        """One page of the event log, newest first (``limit`` 10, 20, 30 or 50)."""
+    async def get_log_page(
+        self, *, limit: int = 10, page: int = 1, dialect: LogDialect = LogDialect.NONE
+    ) -> LogPage:
+        """One page of the event log in the order ``dialect`` asks for (newest first).
+
+        ``limit`` is 10, 20, 30 or 50. The page carries the device's clock at
+        the answer (its ``Date`` header) where the device sent one.
+        """
         if isinstance(limit, bool) or limit not in LOG_PAGE_LIMITS:
             raise BasIpValidationError(
                 "Invalid value for 'limit': must be 10, 20, 30 or 50", field="limit"
             )
         check_int_range("page", page, 1, 1_000_000)
         params = {"limit": str(limit), "page_number": str(page), "locale": "en"}
-        return LogPage.from_dict(await self._auth.request("GET", PATH_LOG_ITEMS, params=params))
+        params.update(dialect.params())
+        answer = await self._auth.request("GET", PATH_LOG_ITEMS, params=params, expect="dated_json")
+        return LogPage.from_dict(answer.body, device_time_ms=answer.date_ms)
 
     # --- doors ----------------------------------------------------------------
 

@@ -2,24 +2,27 @@
 
 The device log has no sequence number and its clock may be skewed, jump back
 or restart with the log cleared, so the cursor is not a timestamp. It is a
-*window*: the multiset of fingerprints of the newest items read in the last
-good poll (the whole page 1). An item on a later page 1 that is not in the
-window is new. Fingerprints are hashes of an item's content, so the cursor,
-which is stored across restarts, holds no card number.
+*window*: the fingerprints of the newest entries read at the last good poll,
+newest first. The entries above the place where the window shows again are
+new. Fingerprints are hashes of an item's content, so the cursor, which is
+stored across restarts, holds no card number.
 
-Assumption (inferred): page 1 holds the newest items, by insertion order
-(the clients agree on "newest first"; sort parameters differ between
-firmware lines, so none is sent).
+Which way the device pages is found once and verified on every read
+(:mod:`.logview`). Matching is by position and content, never by one
+fingerprint alone, so identical items (a burst in one millisecond) are
+counted one by one, and an old item reproduced after a cleared log does not
+stop a read.
 
-Ages are measured on the device's clock only: the device's "now" is the
-newest timestamp among the items new in this poll. After an interruption
-(a failed poll, a restart) the first read that succeeds and finds a ring (or
-a full page) among the new items makes sure a login happened since the
-interruption, logging in itself if not, and reads again: the log then holds
-a fresh ``successful_login_api_call`` stamped with the device's now, and a
-ring that happened long before it is stale and is not fired. A login made
-while the log could not be read does not count: its marker is as old as the
-outage.
+Ages are measured on the device's clock only, and only after an
+interruption (a failed poll, a restart, events switched back on): polls in a
+row deliver everything. After one, the device's "now" is the newest marker
+of the integration's own login *by its place in the log* (its timestamp, not
+the largest timestamp seen). Where the firmware logs no logins (Android
+1.8.0 lists them as "not logged"), it is the device's HTTP ``Date`` header
+corrected by the offset between that header and the log's timestamps
+learned from live items (log timestamps may be local time written as UTC).
+A ring older than 60 s by that clock, or stamped after it (the clock was
+set back since), is stale and not fired.
 """
 
 from __future__ import annotations
@@ -34,14 +37,24 @@ from typing import Any, Final, Protocol
 
 from .events import EventKind, IntercomEvent, classify
 from .exceptions import BasIpError
-from .models import LogItem, LogPage
+from .logmatch import find_window, overlap
+from .logorder import LogDialect, LogLayout, ProbeStep
+from .logview import LogView, VerificationError, probe_layout
+from .models import LogItem, LogPage, LogSlot
 
 _LOGGER = logging.getLogger(__name__)
 
-CURSOR_VERSION: Final = 1
+CURSOR_VERSION: Final = 2
 _FINGERPRINT: Final = re.compile(r"[0-9a-f]{24}")
-# Larger than any window the reader writes (burst_limit is at most 50).
+# Larger than any window the reader writes (two pages of at most 50).
 _WINDOW_MAX: Final = 500
+# Log timestamps are UTC or local time written as UTC: zones are whole quarters.
+_ZONE_STEP_MS: Final = 15 * 60_000
+# A marker may be stamped a little before the ring it follows (clock granularity).
+_CLOCK_TOLERANCE_MS: Final = 2_000
+_KEYS_MAX: Final = 100
+_FIELDS_MAX: Final = 100
+OWN_LOGIN_KEY: Final = "successful_login_api_call"
 
 
 class LogSource(Protocol):
@@ -56,8 +69,10 @@ class LogSource(Protocol):
         """Log in now."""
         ...
 
-    async def get_log_page(self, *, limit: int = ..., page: int = ...) -> LogPage:
-        """One page of the log, newest first."""
+    async def get_log_page(
+        self, *, limit: int = ..., page: int = ..., dialect: LogDialect = ...
+    ) -> LogPage:
+        """One page of the log as the device lists it."""
         ...
 
 
@@ -67,23 +82,25 @@ class EventPoll:
 
     events: tuple[IntercomEvent, ...] = ()
     """New events, oldest first, without the integration's own traffic."""
-    first_read: bool = False
-    """No cursor existed: this poll only took one and delivered nothing."""
     overflowed: bool = False
-    """More new items than a burst read reaches: some were never seen."""
+    """Items were lost: more arrived than a burst reaches, or they rotated out unread."""
     stale_rings: int = 0
     """Rings dropped because they were too old on the device's clock."""
     newest: LogItem | None = None
     """The newest item of the log (for a "last event" sensor)."""
 
 
-def _load_window(cursor: Mapping[str, Any] | None) -> list[str] | None:
-    """The window of a stored cursor; ``None`` for no, an unknown or a broken cursor."""
-    if not isinstance(cursor, Mapping):
-        return None
-    version = cursor.get("version")
-    if isinstance(version, bool) or version != CURSOR_VERSION:
-        return None
+@dataclass(slots=True)
+class _Read:
+    """The entries of one poll, newest first, and what the device said about them."""
+
+    slots: list[LogSlot]
+    total: int | None
+    end: bool
+    device_time_ms: int | None
+
+
+def _load_window(cursor: Mapping[str, Any]) -> list[str] | None:
     window = cursor.get("window")
     if not isinstance(window, list) or len(window) > _WINDOW_MAX:
         return None
@@ -92,37 +109,8 @@ def _load_window(cursor: Mapping[str, Any] | None) -> list[str] | None:
     return list(window)
 
 
-def _new_items(items: Sequence[LogItem], window: Counter[str]) -> list[LogItem]:
-    """``items`` not in ``window`` (multiset difference), in their order."""
-    left = Counter(window)
-    new: list[LogItem] = []
-    for item in items:
-        fingerprint = item.fingerprint
-        if left[fingerprint] > 0:
-            left[fingerprint] -= 1
-        else:
-            new.append(item)
-    return new
-
-
-def _overlap(collected: list[str], page: list[str], shift: int | None) -> int:
-    """How many items at the top of ``page`` repeat the tail of ``collected``.
-
-    New arrivals between two page reads push items from one page to the
-    next. ``shift`` is that number when the device's totals tell it (0: none
-    arrived), and it is trusted when the items agree: a run of identical
-    items (a burst stamped in one millisecond) must not be taken for
-    repeats. Without usable totals the longest repeated run is taken.
-    """
-    limit = min(len(collected), len(page))
-    if shift == 0:
-        return 0
-    if shift is not None and 0 < shift <= limit and page[:shift] == collected[-shift:]:
-        return shift
-    for size in range(limit, 0, -1):
-        if page[:size] == collected[-size:]:
-            return size
-    return 0
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 class EventLogReader:
@@ -134,25 +122,55 @@ class EventLogReader:
         *,
         device_type: str | None,
         cursor: Mapping[str, Any] | None = None,
+        firmware: str | None = None,
         page_limit: int = 10,
         burst_limit: int = 50,
         max_pages: int = 5,
         ring_max_age_ms: int = 60_000,
     ) -> None:
-        """Start from a stored ``cursor`` (``reader.cursor`` of a former run) or none."""
+        """Start from a stored ``cursor`` (``reader.cursor`` of a former run) or none.
+
+        ``firmware`` is the device's current firmware: a layout stored for
+        another firmware is found again.
+        """
         self._client = client
         self._device_type = device_type
+        self._firmware = firmware
         self._page_limit = page_limit
         self._burst_limit = burst_limit
         self._max_pages = max_pages
         self._ring_max_age_ms = ring_max_age_ms
-        self._window = _load_window(cursor)
+        self._window: list[str] | None = None
+        self._total: int | None = None
+        self._layout: LogLayout | None = None
+        self._markers: bool | None = None
+        self._zone_offset_ms: int | None = None
+        self._at_cap = False
+        self._load(cursor)
         self._lock = asyncio.Lock()
         # A stored cursor is from before a restart: the log went on meanwhile.
         self._interrupted = self._window is not None
-        # Logins counted at the last good or failed poll: a login after it
-        # left a marker stamped after the interruption.
         self._logins_at_last_poll = client.login_count
+        self.probe_steps: tuple[ProbeStep, ...] = ()
+        self.keys_seen: Counter[str] = Counter()
+        self.fields_seen: set[str] = set()
+
+    def _load(self, cursor: Mapping[str, Any] | None) -> None:
+        if not isinstance(cursor, Mapping):
+            return
+        version = cursor.get("version")
+        if isinstance(version, bool) or version not in (1, CURSOR_VERSION):
+            return
+        self._window = _load_window(cursor)
+        if self._window is None:
+            return
+        self._total = _int_or_none(cursor.get("total"))
+        layout = LogLayout.from_dict(cursor.get("layout"))
+        if layout is not None and (self._firmware is None or layout.firmware == self._firmware):
+            self._layout = layout
+        markers = cursor.get("markers")
+        self._markers = markers if isinstance(markers, bool) else None
+        self._zone_offset_ms = _int_or_none(cursor.get("zone_offset_ms"))
 
     @property
     def max_pages(self) -> int:
@@ -160,11 +178,25 @@ class EventLogReader:
         return self._max_pages
 
     @property
+    def layout(self) -> LogLayout | None:
+        """How this device's log is read, once found."""
+        return self._layout
+
+    @property
+    def markers(self) -> bool | None:
+        """Whether the device logs the integration's logins (``None``: not seen yet)."""
+        return self._markers
+
+    @property
     def cursor(self) -> dict[str, Any]:
         """The cursor to store (JSON-serialisable, fingerprints only)."""
         return {
             "version": CURSOR_VERSION,
             "window": None if self._window is None else list(self._window),
+            "total": self._total,
+            "layout": None if self._layout is None else self._layout.as_dict(),
+            "markers": self._markers,
+            "zone_offset_ms": self._zone_offset_ms,
         }
 
     def mark_interrupted(self) -> None:
@@ -179,111 +211,206 @@ class EventLogReader:
             try:
                 return await self._poll_locked()
             except BasIpError:
-                self._interrupted = True
-                self._logins_at_last_poll = self._client.login_count
+                self.mark_interrupted()
                 raise
 
+    async def _view(self) -> LogView:
+        if self._layout is None:
+            self._layout, self.probe_steps = await probe_layout(
+                self._client, limit=self._page_limit, firmware=self._firmware
+            )
+            _LOGGER.debug("Event log layout: %s", self._layout)
+        return LogView(self._client, self._layout)
+
+    async def _top(self) -> tuple[LogView, _Read]:
+        """The newest entries; one new probe when a page breaks the layout's order."""
+        view = await self._view()
+        try:
+            chunk = await view.top(limit=self._page_limit, known_total=self._total)
+        except VerificationError:
+            _LOGGER.debug("The event log no longer reads in the order found; probing again")
+            self._layout = None
+            view = await self._view()
+            chunk = await view.top(limit=self._page_limit, known_total=self._total)
+        self._keep_proof(view)
+        return view, _Read(list(chunk.slots), chunk.total, chunk.end, chunk.device_time_ms)
+
+    def _keep_proof(self, view: LogView) -> None:
+        if self._layout is not None and view.proved and not self._layout.verified:
+            self._layout = LogLayout(
+                dialect=self._layout.dialect,
+                newest_first=self._layout.newest_first,
+                verified=True,
+                firmware=self._layout.firmware,
+            )
+
     async def _poll_locked(self) -> EventPoll:
-        page = await self._client.get_log_page(limit=self._page_limit, page=1)
-        items = list(page.items)
+        view, read = await self._top()
+        newest = _first_item(read.slots)
         if self._window is None:
-            self._good_poll(items)
-            return EventPoll(first_read=True, newest=items[0] if items else None)
-        window = Counter(self._window)
-        new = _new_items(items, window)
-        if (
-            self._interrupted
-            and new
-            and self._client.login_count == self._logins_at_last_poll
-            and (len(new) == len(items) or any(self._is_ring(item) for item in new))
-        ):
-            # The log answers again and a ring's age matters: a fresh
-            # own-login item, stamped with the device's now, then read again.
-            # Not before the read: logins while the log cannot be read would
-            # flood it with markers that are as old as the outage.
+            self._good_poll(read.slots, read.total)
+            return EventPoll(newest=newest)
+        if not read.slots and read.total != 0:
+            # 200 with nothing in it while the log held items (a glitch), or
+            # no totals to confirm an empty log: keep the window.
+            return EventPoll(newest=None)
+        hint = self._arrivals(read.total)
+        count = find_window(_fps(read.slots), self._window, hint=hint, end=read.end)
+        if self._needs_marker(read.slots, count):
             await self._client.login()
-            page = await self._client.get_log_page(limit=self._page_limit, page=1)
-            items = list(page.items)
-            new = _new_items(items, window)
+            view, read = await self._top()
+            hint = self._arrivals(read.total)
+            count = find_window(_fps(read.slots), self._window, hint=hint, end=read.end)
         overflowed = False
-        if new and len(new) == len(items) and self._more_exist(page, len(items)):
-            new, items, overflowed = await self._burst(window)
-            if overflowed:
-                _LOGGER.debug("More new log items than a burst read reaches")
-        self._good_poll(items)
-        return self._deliver(new, overflowed=overflowed, newest=items[0] if items else None)
+        new = read.slots if count is None else read.slots[:count]
+        if count is None and not read.end:
+            new, top, overflowed = await self._burst(view)
+            read.slots = top
+        elif count is None and self._window and not self._log_shrank(read.total):
+            # The whole log is new and none of the window is left: rotated out unread.
+            overflowed = True
+        self._learn_cap(read.total, len(new))
+        return self._deliver(new, read, overflowed=overflowed, newest=newest)
 
-    def _more_exist(self, page: LogPage, count: int) -> bool:
-        if count < self._page_limit:
+    def _arrivals(self, total: int | None) -> int | None:
+        """How many items arrived since the last poll, by the totals, where they tell."""
+        if self._at_cap or total is None or self._total is None or total < self._total:
+            return None
+        return total - self._total
+
+    def _log_shrank(self, total: int | None) -> bool:
+        return total is not None and self._total is not None and total < self._total
+
+    def _learn_cap(self, total: int | None, new: int) -> None:
+        """A log at its size cap keeps its total while items arrive: totals stop telling."""
+        if total is None or self._total is None:
+            return
+        if total > self._total:
+            self._at_cap = False
+        elif total == self._total and new > 0:
+            self._at_cap = True
+
+    def _needs_marker(self, slots: Sequence[LogSlot], count: int | None) -> bool:
+        """After an interruption, whether to log in so the log shows the device's now."""
+        if not self._interrupted or self._markers is False:
             return False
-        return (page.total_items is not None and page.total_items > count) or (
-            page.total_pages is not None and page.total_pages > 1
-        )
+        if self._client.login_count != self._logins_at_last_poll:
+            return False  # a login since the interruption left its marker already
+        new = slots if count is None else slots[:count]
+        return bool(new) and (count is None or any(self._is_ring(slot.item) for slot in new))
 
-    async def _burst(self, window: Counter[str]) -> tuple[list[LogItem], list[LogItem], bool]:
-        """Pages 1..max_pages at ``burst_limit`` until an item of the window shows.
+    async def _burst(self, view: LogView) -> tuple[list[LogSlot], list[LogSlot], bool]:
+        """Go back page by page until the window shows again.
 
-        Returns the new items (newest first), the burst's page 1 (the next
-        window) and whether the window was never reached.
+        Returns the new entries (newest first), the entries to take as the
+        next window, and whether items were lost (the window never showed
+        within ``max_pages``, or the log ended without it: rotated out).
         """
-        collected: list[LogItem] = []
-        first: list[LogItem] = []
-        first_total: int | None = None
-        for number in range(1, self._max_pages + 1):
-            page = await self._client.get_log_page(limit=self._burst_limit, page=number)
-            items = list(page.items)
-            if number == 1:
-                first = items
-                first_total = page.total_items
-            else:
-                shift = (
-                    page.total_items - first_total
-                    if page.total_items is not None and first_total is not None
-                    else None
-                )
-                skip = _overlap(
-                    [item.fingerprint for item in collected],
-                    [item.fingerprint for item in items],
-                    shift,
-                )
-                items = items[skip:]
-            for item in items:
-                if window[item.fingerprint] > 0:
-                    return collected, first, False
-                collected.append(item)
-            if len(page.items) < self._burst_limit:
-                return collected, first, False  # the end of the log
-        return collected, first, True
+        assert self._window is not None
+        collected: list[LogSlot] = []
+        top: list[LogSlot] = []
+        chunks = view.chunks(
+            limit=self._burst_limit, max_pages=self._max_pages, at_cap=self._at_cap
+        )
+        try:
+            async for chunk, shift in chunks:
+                slots = list(chunk.slots)
+                if not top:
+                    top = slots
+                else:
+                    slots = slots[overlap(_fps(collected), _fps(slots), shift) :]
+                collected.extend(slots)
+                count = find_window(_fps(collected), self._window, hint=None, end=chunk.end)
+                if count is not None:
+                    return collected[:count], top, False
+                if chunk.end:
+                    return collected, top, bool(self._window)
+        except VerificationError:
+            self._layout = None
+            raise
+        finally:
+            await chunks.aclose()
+        return collected, top, True
 
-    def _is_ring(self, item: LogItem) -> bool:
+    def _is_ring(self, item: LogItem | None) -> bool:
+        if item is None:
+            return False
         event = classify(item, device_type=self._device_type)
         return event.kind is EventKind.DOORBELL and event.type == "ring"
 
-    def _good_poll(self, items: Sequence[LogItem]) -> None:
-        self._window = [item.fingerprint for item in items]
+    def _good_poll(self, slots: Sequence[LogSlot], total: int | None) -> None:
+        self._window = _fps(slots)[: self._burst_limit]
+        self._total = total
         self._interrupted = False
         self._logins_at_last_poll = self._client.login_count
 
+    def _observe(self, items: Sequence[LogItem]) -> None:
+        """Field reports: which keys and fields this device logs (no values)."""
+        for item in items:
+            if item.key in self.keys_seen or len(self.keys_seen) < _KEYS_MAX:
+                self.keys_seen[item.key] += 1
+            if len(self.fields_seen) < _FIELDS_MAX:
+                self.fields_seen |= item.shape
+
+    def _device_now(self, items: Sequence[LogItem], device_time_ms: int | None) -> tuple[int, int]:
+        """The device's now and the place (newest first) from which ages count.
+
+        Rings above an own-login marker were logged after it: they are fresh.
+        """
+        for index, item in enumerate(items):
+            if item.key == OWN_LOGIN_KEY:
+                self._markers = True
+                return item.timestamp, index
+        if self._client.login_count != self._logins_at_last_poll and self._markers is None:
+            # We logged in since the interruption and no marker shows.
+            self._markers = False
+        if device_time_ms is not None:
+            return device_time_ms + (self._zone_offset_ms or 0), 0
+        # (inferred) No marker and no Date header: the newest item is the best there is.
+        return (items[0].timestamp if items else 0), 0
+
+    def _learn_zone(self, items: Sequence[LogItem], device_time_ms: int | None) -> None:
+        """Offset between the Date header and log stamps, from an item logged just now."""
+        if items and device_time_ms is not None:
+            sample = items[0].timestamp - device_time_ms
+            self._zone_offset_ms = round(sample / _ZONE_STEP_MS) * _ZONE_STEP_MS
+
     def _deliver(
-        self, new: Sequence[LogItem], *, overflowed: bool, newest: LogItem | None
+        self, new: Sequence[LogSlot], read: _Read, *, overflowed: bool, newest: LogItem | None
     ) -> EventPoll:
-        # The device's now, from its own clock: the newest new item (own
-        # logins included, they are the reason for the forced login).
-        device_now = max((item.timestamp for item in new), default=0)
+        items = [slot.item for slot in new if slot.item is not None]
+        self._observe(items)
+        interrupted = self._interrupted
+        if interrupted:
+            now, fresh_above = self._device_now(items, read.device_time_ms)
+        else:
+            self._learn_zone(items, read.device_time_ms)
+            now, fresh_above = 0, len(items)
+        self._good_poll(read.slots, read.total)
         events: list[IntercomEvent] = []
         stale = 0
-        for item in reversed(new):  # oldest first
+        for index in range(len(items) - 1, -1, -1):  # oldest first
+            item = items[index]
             event = classify(item, device_type=self._device_type)
             if event.kind is EventKind.OWN_TRAFFIC:
                 continue
-            if (
-                event.kind is EventKind.DOORBELL
-                and event.type == "ring"
-                and device_now - item.timestamp > self._ring_max_age_ms
-            ):
-                stale += 1
-                continue
+            if index >= fresh_above and self._is_ring(item):
+                age = now - item.timestamp
+                if age > self._ring_max_age_ms or age < -_CLOCK_TOLERANCE_MS:
+                    stale += 1
+                    continue
             events.append(event)
         return EventPoll(
-            events=tuple(events), overflowed=overflowed, stale_rings=stale, newest=newest
+            events=tuple(events),
+            overflowed=overflowed,
+            stale_rings=stale,
+            newest=newest,
         )
+
+
+def _fps(slots: Sequence[LogSlot]) -> list[str]:
+    return [slot.fingerprint for slot in slots]
+
+
+def _first_item(slots: Sequence[LogSlot]) -> LogItem | None:
+    return next((slot.item for slot in slots if slot.item is not None), None)

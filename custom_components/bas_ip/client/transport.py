@@ -8,13 +8,15 @@ client's errors: their text can hold the request URL.
 
 from __future__ import annotations
 
+from datetime import UTC
+import email.utils
 import hashlib
 import ipaddress
 import json
 import logging
 import re
 import socket
-from typing import Any, Final, Literal, overload
+from typing import Any, Final, Literal, NamedTuple, overload
 
 import aiohttp
 from yarl import URL
@@ -42,7 +44,30 @@ _KNOWN_ERROR_CODES: Final = frozenset(
 # are repeated in an error text, never anything else the device sent.
 _PARAM_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_.]{0,39}")
 
-Expect = Literal["json", "bytes"]
+Expect = Literal["json", "bytes", "dated_json"]
+
+
+class Dated(NamedTuple):
+    """Decoded JSON with the device's clock at the answer (its HTTP ``Date`` header)."""
+
+    body: Any
+    date_ms: int | None
+
+
+def parse_http_date(value: str | None) -> int | None:
+    """An HTTP ``Date`` header in epoch milliseconds; ``None`` when absent or malformed."""
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    try:
+        return int(parsed.timestamp() * 1000)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 class Transport:
@@ -87,6 +112,22 @@ class Transport:
         token: str | None = ...,
         params: dict[str, str] | None = ...,
         json: Any = ...,
+        expect: Literal["dated_json"],
+        max_bytes: int | None = ...,
+        request_timeout: float | None = ...,
+        validation: bool = ...,
+        none_if_error: None = ...,
+    ) -> Dated: ...
+
+    @overload
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = ...,
+        params: dict[str, str] | None = ...,
+        json: Any = ...,
         expect: Literal["bytes"],
         max_bytes: int | None = ...,
         request_timeout: float | None = ...,
@@ -117,7 +158,7 @@ class Transport:
         400 whose device message is exactly that text.
         """
         url = self.base_url.with_path(path)
-        headers = {"Accept": "application/json" if expect == "json" else "*/*"}
+        headers = {"Accept": "*/*" if expect == "bytes" else "application/json"}
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
         client_timeout = (
@@ -128,6 +169,7 @@ class Transport:
         error: BasIpError | None = None
         status = 0
         body = b""
+        date: str | None = None
         try:
             async with self._session.request(
                 method,
@@ -140,6 +182,7 @@ class Transport:
                 allow_redirects=False,
             ) as response:
                 status = response.status
+                date = response.headers.get("Date")
                 body = await _read_body(response, max_bytes)
         except TimeoutError:
             error = BasIpConnectionError(f"Timed out talking to {self.base_url}")
@@ -165,6 +208,8 @@ class Transport:
         # The URL of a login carries the password hash: log the path only.
         _LOGGER.debug("%s %s%s -> %s (%d bytes)", method, self.base_url, path, status, len(body))
         if 200 <= status < 300:
+            if expect == "dated_json":
+                return Dated(_decode_json(body, status), parse_http_date(date))
             return _decode_json(body, status) if expect == "json" else body
         if none_if_error is not None and status == 400 and _is_message(body, none_if_error):
             return None

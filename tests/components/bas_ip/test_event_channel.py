@@ -153,7 +153,7 @@ async def test_history_at_setup_never_fires(
     # The cursor is in Home Assistant's storage, without any log content.
     await advance(hass, freezer, 5)
     stored = hass_storage[CURSOR_KEY]["data"]
-    assert stored["version"] == 1
+    assert stored["version"] == 2
     assert len(stored["window"]) == 10
     assert "card" not in repr(stored)
 
@@ -471,7 +471,7 @@ async def test_burst_past_the_bound_warns_once_and_moves_on(
     await advance(hass, freezer, EVENT_POLL)
     warnings = records(caplog, level=logging.WARNING)
     assert len(warnings) == 1
-    assert "more new log items than 5 pages hold" in warnings[0].getMessage()
+    assert "more arrived at once than 5 pages hold" in warnings[0].getMessage()
     assert len(fired.of(access(simulator))) == bound
 
     simulator.ring("101")

@@ -17,7 +17,7 @@ from .access import (
 )
 from .camera import SNAPSHOT_CONTENT_TYPES, RtspSettings, Snapshot
 from .device import BasIpDeviceInfo, LoginResult, parse_login, parse_mac_address
-from .log import LogItem, LogPage
+from .log import LogItem, LogPage, LogSlot
 from .sip import (
     H264_PAYLOAD_MAX,
     H264_PAYLOAD_MIN,
@@ -51,6 +51,7 @@ __all__ = [
     "DoorStatus",
     "LogItem",
     "LogPage",
+    "LogSlot",
     "LoginResult",
     "RtspSettings",
     "SipEnabled",

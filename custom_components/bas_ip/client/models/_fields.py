@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from custom_components.bas_ip.client.exceptions import BasIpResponseError
+from ..exceptions import BasIpResponseError
 
 
 def invalid(field: str, problem: str) -> BasIpResponseError:

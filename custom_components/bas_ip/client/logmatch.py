@@ -1,0 +1,72 @@
+"""Where the last poll's window shows again in a newer read of the log.
+
+Pure functions over fingerprints (newest first), so the rules can be tested
+and fuzzed on their own. Two rules keep delivery exact:
+
+- A match is a run, never one fingerprint: the window's newest entries must
+  show in a row (as a multiset, so that items stamped in one millisecond may
+  come back in another order). An old item reproduced after a cleared log
+  does not stop a read.
+- The device's totals say how many items arrived, and they are trusted only
+  where the content agrees: a full log keeps its total while items rotate.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Final
+
+# A match this long (or the whole window) is taken without the totals' word.
+MIN_EVIDENCE: Final = 3
+
+
+def _agrees(fps: Sequence[str], window: Sequence[str], new: int) -> int:
+    """Entries of the window that follow ``new`` new entries, 0 when they do not."""
+    size = min(len(window), len(fps) - new)
+    if size <= 0 or Counter(fps[new : new + size]) != Counter(window[:size]):
+        return 0
+    return size
+
+
+def find_window(
+    fps: Sequence[str], window: Sequence[str], *, hint: int | None, end: bool
+) -> int | None:
+    """How many entries at the top of ``fps`` are new; ``None`` when the window does not show.
+
+    ``hint`` is the number of arrivals the totals tell, ``end`` whether
+    ``fps`` reaches the end of the log (then a short match at the bottom is
+    all there can be).
+    """
+    if not window:
+        return len(fps) if end else None
+    if hint is not None and 0 <= hint < len(fps) and _agrees(fps, window, hint):
+        return hint
+    for new in range(len(fps)):
+        size = _agrees(fps, window, new)
+        if size and (size >= min(len(window), MIN_EVIDENCE) or end):
+            return new
+    return None
+
+
+def overlap(collected: Sequence[str], page: Sequence[str], shift: int | None) -> int:
+    """How many entries at the top of ``page`` repeat the tail of ``collected``.
+
+    Arrivals between two page reads push entries from one page to the next;
+    ``shift`` is that number where the totals tell it. It is trusted when the
+    content agrees. A shift of 0 is overruled by a repeated run of distinct
+    items (a full log whose total stands still); a run of identical items (a
+    burst stamped in one millisecond) is not taken for repeats against the
+    totals' word.
+    """
+    limit = min(len(collected), len(page))
+    run = next(
+        (size for size in range(limit, 0, -1) if list(page[:size]) == list(collected[-size:])), 0
+    )
+    if shift is None or not 0 <= shift <= limit:
+        return run
+    if shift == 0:
+        return run if len(set(page[:run])) > 1 else 0
+    if list(page[:shift]) == list(collected[-shift:]):
+        return shift
+    return run
