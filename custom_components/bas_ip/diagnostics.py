@@ -9,6 +9,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_HOST, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
+from .client import EventLogReader
 from .const import CONF_RTSP_PASSWORD
 from .runtime import BasIpConfigEntry
 
@@ -32,8 +33,10 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Entry data, options, device info, capabilities and the latest data.
 
-    Nothing from the event log is included: its items can carry card numbers
-    and access codes.
+    Of the event log only its shape is included (a field report: the
+    dialect found, whether the order verified, whether login markers
+    appear, the field names and log keys seen with their counts), never an
+    item: items carry card numbers, codes, owners and timestamps.
     """
     runtime = entry.runtime_data
     coordinator = runtime.coordinator
@@ -62,6 +65,10 @@ async def async_get_config_entry_diagnostics(
             "enabled": events.enabled,
             "supported": events.supported,
             "last_update_success": events.last_update_success,
+            "interval_seconds": events.update_interval.total_seconds()
+            if events.update_interval
+            else None,
+            "log": _log_report(events.reader),
         },
         "data": async_redact_data(
             {
@@ -79,4 +86,20 @@ async def async_get_config_entry_diagnostics(
             },
             DATA_TO_REDACT,
         ),
+    }
+
+
+def _log_report(reader: EventLogReader | None) -> dict[str, Any] | None:
+    """What this device's log looks like: names and counts only, no values."""
+    if reader is None:
+        return None
+    layout = reader.layout
+    return {
+        "dialect": None if layout is None else layout.dialect.value,
+        "newest_first": None if layout is None else layout.newest_first,
+        "order_verified": None if layout is None else layout.verified,
+        "probe": [f"{step.dialect.value}: {step.outcome}" for step in reader.probe_steps],
+        "login_markers": reader.markers,
+        "fields_seen": sorted(reader.fields_seen),
+        "keys_seen": dict(sorted(reader.keys_seen.items())),
     }

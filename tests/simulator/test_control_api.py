@@ -232,6 +232,11 @@ async def test_attributes_live_in_components(simulator_factory: SimulatorFactory
     with pytest.raises(AttributeError, match="read-only"):
         device.log_items = []  # type: ignore[assignment]
     assert device.rebooting is False
+    # On the class, the attributes say where they live.
+    assert (DeviceSimulator.door_open.component, DeviceSimulator.sip_enabled.name) == (
+        "doors",
+        "enabled",
+    )
 
 
 async def test_python_calls_answer_like_the_endpoints(

@@ -418,6 +418,10 @@ async def test_custom_behaviour(
         LogBehaviour(honours=frozenset({"sort_by"}))
     with pytest.raises(ValueError, match="capacity"):
         LogBehaviour(honours=frozenset(), capacity=0)
+    with pytest.raises(ValueError, match="default_order"):
+        LogBehaviour(honours=frozenset(), default_order="up")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="item_shape"):
+        LogBehaviour(honours=frozenset(), item_shape="xml")  # type: ignore[arg-type]
 
 
 # --- the Date header -------------------------------------------------------------

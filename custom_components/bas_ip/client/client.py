@@ -249,7 +249,7 @@ class BasIpClient:
         return None if data is None else DoorStatus.from_dict(data)
 
     async def hold_door_open(self, lock: int, seconds: int) -> None:
-        """Keep lock ``lock`` (1..8) open for ``seconds`` (1..86400; seconds, not ms)."""
+        """Keep lock ``lock`` (1..8) open for ``seconds`` (1..604800; seconds, not ms)."""
         check_int_range("lock", lock, 1, LOCK_MAX)
         check_int_range("seconds", seconds, HOLD_OPEN_MIN_SECONDS, HOLD_OPEN_MAX_SECONDS)
         body = {"locks": [{"lock_number": lock, "unlock_time": seconds}]}

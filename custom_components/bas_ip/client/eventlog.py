@@ -32,12 +32,18 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 import logging
-import re
 from typing import Any, Final, Protocol
 
 from .events import EventKind, IntercomEvent, classify
 from .exceptions import BasIpError
-from .logmatch import find_window, overlap
+from .logmatch import (
+    find_window,
+    fingerprints as _fps,
+    first_item as _first_item,
+    int_or_none as _int_or_none,
+    load_window as _load_window,
+    overlap,
+)
 from .logorder import LogDialect, LogLayout, ProbeStep
 from .logview import LogView, VerificationError, probe_layout
 from .models import LogItem, LogPage, LogSlot
@@ -45,9 +51,6 @@ from .models import LogItem, LogPage, LogSlot
 _LOGGER = logging.getLogger(__name__)
 
 CURSOR_VERSION: Final = 2
-_FINGERPRINT: Final = re.compile(r"[0-9a-f]{24}")
-# Larger than any window the reader writes (two pages of at most 50).
-_WINDOW_MAX: Final = 500
 # Log timestamps are UTC or local time written as UTC: zones are whole quarters.
 _ZONE_STEP_MS: Final = 15 * 60_000
 # A marker may be stamped a little before the ring it follows (clock granularity).
@@ -98,19 +101,6 @@ class _Read:
     total: int | None
     end: bool
     device_time_ms: int | None
-
-
-def _load_window(cursor: Mapping[str, Any]) -> list[str] | None:
-    window = cursor.get("window")
-    if not isinstance(window, list) or len(window) > _WINDOW_MAX:
-        return None
-    if not all(isinstance(fp, str) and _FINGERPRINT.fullmatch(fp) for fp in window):
-        return None
-    return list(window)
-
-
-def _int_or_none(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 class EventLogReader:
@@ -248,6 +238,7 @@ class EventLogReader:
         view, read = await self._top()
         newest = _first_item(read.slots)
         if self._window is None:
+            self._observe([slot.item for slot in read.slots if slot.item is not None])
             self._good_poll(read.slots, read.total)
             return EventPoll(newest=newest)
         if not read.slots and read.total != 0:
@@ -406,11 +397,3 @@ class EventLogReader:
             stale_rings=stale,
             newest=newest,
         )
-
-
-def _fps(slots: Sequence[LogSlot]) -> list[str]:
-    return [slot.fingerprint for slot in slots]
-
-
-def _first_item(slots: Sequence[LogSlot]) -> LogItem | None:
-    return next((slot.item for slot in slots if slot.item is not None), None)

@@ -14,11 +14,42 @@ and fuzzed on their own. Two rules keep delivery exact:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Mapping, Sequence
+import re
+from typing import Any, Final
+
+from .models import LogItem, LogSlot
 
 # A match this long (or the whole window) is taken without the totals' word.
 MIN_EVIDENCE: Final = 3
+_FINGERPRINT: Final = re.compile(r"[0-9a-f]{24}")
+# Larger than any window the reader writes (a burst page of at most 50).
+_WINDOW_MAX: Final = 500
+
+
+def load_window(cursor: Mapping[str, Any]) -> list[str] | None:
+    """The window of a stored cursor; ``None`` for a missing or broken one."""
+    window = cursor.get("window")
+    if not isinstance(window, list) or len(window) > _WINDOW_MAX:
+        return None
+    if not all(isinstance(fp, str) and _FINGERPRINT.fullmatch(fp) for fp in window):
+        return None
+    return list(window)
+
+
+def int_or_none(value: Any) -> int | None:
+    """A stored whole number, or ``None``."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def fingerprints(slots: Sequence[LogSlot]) -> list[str]:
+    """The fingerprints of ``slots``, in order."""
+    return [slot.fingerprint for slot in slots]
+
+
+def first_item(slots: Sequence[LogSlot]) -> LogItem | None:
+    """The first parsed item of ``slots``."""
+    return next((slot.item for slot in slots if slot.item is not None), None)
 
 
 def _agrees(fps: Sequence[str], window: Sequence[str], new: int) -> int:

@@ -120,10 +120,10 @@ async def test_hold_door_open_sends_seconds(
     """The duration reaches the device in seconds; the hold ends on request."""
     await call(hass, "hold_door_open", init_integration, duration=60)
     assert simulator.emergency_holds == {1: 60}
-    await call(hass, "hold_door_open", init_integration, lock=2, duration=86400)
-    assert simulator.emergency_holds == {1: 60, 2: 86400}
+    await call(hass, "hold_door_open", init_integration, lock=2, duration=604800)
+    assert simulator.emergency_holds == {1: 60, 2: 604800}
     await call(hass, "end_hold_open", init_integration, lock=1)
-    assert simulator.emergency_holds == {2: 86400}
+    assert simulator.emergency_holds == {2: 604800}
     await call(hass, "end_hold_open", init_integration, lock=2)
     assert simulator.emergency_holds == {}
 
@@ -146,7 +146,7 @@ async def test_target_by_device(
 
 
 @pytest.mark.parametrize("simulator_profile", [Profile.CAMDROID_PANEL])
-@pytest.mark.parametrize("duration", [0, 86401, -5])
+@pytest.mark.parametrize("duration", [0, 604801, -5])
 @pytest.mark.usefixtures("init_integration")
 async def test_hold_door_open_refuses_duration(
     hass: HomeAssistant,
@@ -154,7 +154,7 @@ async def test_hold_door_open_refuses_duration(
     simulator: DeviceSimulator,
     duration: int,
 ) -> None:
-    """Out of 1..86400 seconds: refused before anything is sent, naming the field."""
+    """Out of 1..604800 seconds: refused before anything is sent, naming the field."""
     error = await refused(hass, "hold_door_open", init_integration, duration=duration)
     assert error.translation_key == "invalid_value"
     assert placeholder(error, "field") == "duration"

@@ -10,7 +10,9 @@ from ._fields import invalid, read_bool, read_int, read_object, read_str
 LOCK_MAX = 8
 """Locks 2..8 need the SH-42 extension module; 0 means every lock."""
 HOLD_OPEN_MIN_SECONDS = 1
-HOLD_OPEN_MAX_SECONDS = 86400
+# The Camdroid API spec: "unlock time must be in range [1 - 604800] seconds" (one
+# 400 example on the same pages says 86400: the device then refuses, translated).
+HOLD_OPEN_MAX_SECONDS = 604800
 
 
 def parse_lock_count(data: Any) -> int:
