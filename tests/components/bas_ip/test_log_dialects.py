@@ -171,6 +171,7 @@ async def test_unreadable_log_raises_a_repair_issue_and_keeps_sip(
         await advance(hass, freezer, STEP)
     issue = ir.async_get(hass).async_get_issue(DOMAIN, f"log_order_{entry.entry_id}")
     assert issue is not None
+    assert issue.translation_placeholders is not None
     assert "order_by" in issue.translation_placeholders["tried"]
     warnings = records(caplog, level=logging.WARNING, contains="cannot be read in order")
     assert len(warnings) == 1
