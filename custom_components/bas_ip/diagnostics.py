@@ -98,7 +98,7 @@ def _log_report(reader: EventLogReader | None) -> dict[str, Any] | None:
         "dialect": None if layout is None else layout.dialect.value,
         "newest_first": None if layout is None else layout.newest_first,
         "order_verified": None if layout is None else layout.verified,
-        "probe": [f"{step.dialect.value}: {step.outcome}" for step in reader.probe_steps],
+        "probe": [str(step) for step in reader.probe_steps],
         "login_markers": reader.markers,
         "fields_seen": sorted(reader.fields_seen),
         "keys_seen": dict(sorted(reader.keys_seen.items())),

@@ -25,6 +25,26 @@ def _issue_id(kind: str, entry: ConfigEntry) -> str:
     return f"{kind}_{entry.entry_id}"
 
 
+def _create(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    kind: str,
+    severity: ir.IssueSeverity,
+    **placeholders: str,
+) -> None:
+    """Raise the ``kind`` issue of ``entry``; every text names the entry's title."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        _issue_id(kind, entry),
+        is_fixable=False,
+        is_persistent=False,
+        severity=severity,
+        translation_key=kind,
+        translation_placeholders={"title": entry.title, **placeholders},
+    )
+
+
 def uses_factory_credentials(data: Mapping[str, Any]) -> bool:
     """Whether the credentials are the ones every device ships with."""
     return (
@@ -39,15 +59,12 @@ def async_check_default_credentials(hass: HomeAssistant, entry: ConfigEntry) -> 
     if not uses_factory_credentials(entry.data):
         ir.async_delete_issue(hass, DOMAIN, issue_id)
         return
-    ir.async_create_issue(
+    _create(
         hass,
-        DOMAIN,
-        issue_id,
-        is_fixable=False,
-        is_persistent=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key=ISSUE_DEFAULT_CREDENTIALS,
-        translation_placeholders={"title": entry.title, "host": entry.data[CONF_HOST]},
+        entry,
+        ISSUE_DEFAULT_CREDENTIALS,
+        ir.IssueSeverity.WARNING,
+        host=entry.data[CONF_HOST],
     )
 
 
@@ -56,20 +73,14 @@ def async_create_device_mismatch_issue(
     hass: HomeAssistant, entry: ConfigEntry, err: BasIpDeviceMismatchError
 ) -> None:
     """Tell the user that the entry's address now answers as another device."""
-    ir.async_create_issue(
+    _create(
         hass,
-        DOMAIN,
-        _issue_id(ISSUE_DEVICE_MISMATCH, entry),
-        is_fixable=False,
-        is_persistent=False,
-        severity=ir.IssueSeverity.ERROR,
-        translation_key=ISSUE_DEVICE_MISMATCH,
-        translation_placeholders={
-            "title": entry.title,
-            "host": entry.data[CONF_HOST],
-            "expected_serial": err.expected_serial,
-            "actual_serial": err.actual_serial,
-        },
+        entry,
+        ISSUE_DEVICE_MISMATCH,
+        ir.IssueSeverity.ERROR,
+        host=entry.data[CONF_HOST],
+        expected_serial=err.expected_serial,
+        actual_serial=err.actual_serial,
     )
 
 
@@ -84,17 +95,8 @@ def async_create_log_order_issue(
     hass: HomeAssistant, entry: ConfigEntry, err: LogOrderError
 ) -> None:
     """Tell the user that the doorbell is silent because the log cannot be read in order."""
-    tried = ", ".join(f"{step.dialect.value} ({step.outcome})" for step in err.steps)
-    ir.async_create_issue(
-        hass,
-        DOMAIN,
-        _issue_id(ISSUE_LOG_ORDER, entry),
-        is_fixable=False,
-        is_persistent=False,
-        severity=ir.IssueSeverity.ERROR,
-        translation_key=ISSUE_LOG_ORDER,
-        translation_placeholders={"title": entry.title, "tried": tried or "-"},
-    )
+    tried = ", ".join(map(str, err.steps))
+    _create(hass, entry, ISSUE_LOG_ORDER, ir.IssueSeverity.ERROR, tried=tried or "-")
 
 
 @callback

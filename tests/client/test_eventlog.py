@@ -617,3 +617,31 @@ async def test_simulator_resume_after_restart_skips_old_ring(
     assert poll.stale_rings == 1
     assert all(event.type != "ring" for event in poll.events)
     assert fresh.login_count == 1
+
+
+async def test_oldest_first_burst_goes_back_from_the_known_end() -> None:
+    """A burst on a device read from its last page starts there: page 1 is never asked for."""
+    log = FakeLog(honours=frozenset())  # ignores every sort parameter, oldest first
+    log.add_distinct(200)
+    reader = await started(log)
+    log.add("outgoing_call")
+    log.add_distinct(69)
+    reads = len(log.page_reads)
+    poll = await reader.poll()
+    assert [event.item for event in poll.events] == log.items[-70:]
+    burst = log.page_reads[reads:]
+    assert (50, 1) not in burst
+    assert burst[-3:] == [(50, 6), (50, 5), (50, 4)]
+
+
+async def test_newest_item_after_an_interruption_is_the_login_marker() -> None:
+    """The re-read after the reader's own login names the newest item of the log."""
+    log = FakeLog()
+    log.add_distinct(3)
+    reader = await started(log)
+    reader.mark_interrupted()
+    log.add("outgoing_call")
+    poll = await reader.poll()
+    assert log.login_count == 1
+    assert poll.newest is not None
+    assert poll.newest.key == "successful_login_api_call"

@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Mapping, Sequence
+import dataclasses
 from dataclasses import dataclass
 import logging
 from typing import Any, Final, Protocol
@@ -38,15 +39,15 @@ from .events import EventKind, IntercomEvent, classify
 from .exceptions import BasIpError
 from .logmatch import (
     find_window,
-    fingerprints as _fps,
-    first_item as _first_item,
-    int_or_none as _int_or_none,
-    load_window as _load_window,
+    fingerprints,
+    first_item,
+    int_or_none,
+    load_window,
     overlap,
 )
-from .logorder import LogDialect, LogLayout, ProbeStep
-from .logview import LogView, VerificationError, probe_layout
-from .models import LogItem, LogPage, LogSlot
+from .logorder import LogLayout, ProbeStep
+from .logview import LogPageSource, LogView, VerificationError, probe_layout
+from .models import LogItem, LogSlot
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -60,8 +61,8 @@ _FIELDS_MAX: Final = 100
 OWN_LOGIN_KEY: Final = "successful_login_api_call"
 
 
-class LogSource(Protocol):
-    """What the reader needs from :class:`BasIpClient`."""
+class LogSource(LogPageSource, Protocol):
+    """What the reader needs from :class:`BasIpClient`: the log page call, and logins."""
 
     @property
     def login_count(self) -> int:
@@ -70,12 +71,6 @@ class LogSource(Protocol):
 
     async def login(self) -> None:
         """Log in now."""
-        ...
-
-    async def get_log_page(
-        self, *, limit: int = ..., page: int = ..., dialect: LogDialect = ...
-    ) -> LogPage:
-        """One page of the log as the device lists it."""
         ...
 
 
@@ -151,16 +146,16 @@ class EventLogReader:
         version = cursor.get("version")
         if isinstance(version, bool) or version not in (1, CURSOR_VERSION):
             return
-        self._window = _load_window(cursor)
+        self._window = load_window(cursor)
         if self._window is None:
             return
-        self._total = _int_or_none(cursor.get("total"))
+        self._total = int_or_none(cursor.get("total"))
         layout = LogLayout.from_dict(cursor.get("layout"))
         if layout is not None and (self._firmware is None or layout.firmware == self._firmware):
             self._layout = layout
         markers = cursor.get("markers")
         self._markers = markers if isinstance(markers, bool) else None
-        self._zone_offset_ms = _int_or_none(cursor.get("zone_offset_ms"))
+        self._zone_offset_ms = int_or_none(cursor.get("zone_offset_ms"))
 
     @property
     def max_pages(self) -> int:
@@ -227,16 +222,11 @@ class EventLogReader:
 
     def _keep_proof(self, view: LogView) -> None:
         if self._layout is not None and view.proved and not self._layout.verified:
-            self._layout = LogLayout(
-                dialect=self._layout.dialect,
-                newest_first=self._layout.newest_first,
-                verified=True,
-                firmware=self._layout.firmware,
-            )
+            self._layout = dataclasses.replace(self._layout, verified=True)
 
     async def _poll_locked(self) -> EventPoll:
         view, read = await self._top()
-        newest = _first_item(read.slots)
+        newest = first_item(read.slots)
         if self._window is None:
             self._observe([slot.item for slot in read.slots if slot.item is not None])
             self._good_poll(read.slots, read.total)
@@ -246,16 +236,17 @@ class EventLogReader:
             # no totals to confirm an empty log: keep the window.
             return EventPoll(newest=None)
         hint = self._arrivals(read.total)
-        count = find_window(_fps(read.slots), self._window, hint=hint, end=read.end)
+        count = find_window(fingerprints(read.slots), self._window, hint=hint, end=read.end)
         if self._needs_marker(read.slots, count):
             await self._client.login()
             view, read = await self._top()
+            newest = first_item(read.slots)
             hint = self._arrivals(read.total)
-            count = find_window(_fps(read.slots), self._window, hint=hint, end=read.end)
+            count = find_window(fingerprints(read.slots), self._window, hint=hint, end=read.end)
         overflowed = False
         new = read.slots if count is None else read.slots[:count]
         if count is None and not read.end:
-            new, top, overflowed = await self._burst(view)
+            new, top, overflowed = await self._burst(view, read.total)
             read.slots = top
         elif count is None and self._window and not self._log_shrank(read.total):
             # The whole log is new and none of the window is left: rotated out unread.
@@ -290,18 +281,24 @@ class EventLogReader:
         new = slots if count is None else slots[:count]
         return bool(new) and (count is None or any(self._is_ring(slot.item) for slot in new))
 
-    async def _burst(self, view: LogView) -> tuple[list[LogSlot], list[LogSlot], bool]:
+    async def _burst(
+        self, view: LogView, known_total: int | None
+    ) -> tuple[list[LogSlot], list[LogSlot], bool]:
         """Go back page by page until the window shows again.
 
-        Returns the new entries (newest first), the entries to take as the
-        next window, and whether items were lost (the window never showed
+        ``known_total`` is the total of the read just before. Returns the new
+        entries (newest first), the entries to take as the next window, and
+        whether items were lost (the window never showed
         within ``max_pages``, or the log ended without it: rotated out).
         """
         assert self._window is not None
         collected: list[LogSlot] = []
         top: list[LogSlot] = []
         chunks = view.chunks(
-            limit=self._burst_limit, max_pages=self._max_pages, at_cap=self._at_cap
+            limit=self._burst_limit,
+            max_pages=self._max_pages,
+            at_cap=self._at_cap,
+            known_total=known_total,
         )
         try:
             async for chunk, shift in chunks:
@@ -309,9 +306,9 @@ class EventLogReader:
                 if not top:
                     top = slots
                 else:
-                    slots = slots[overlap(_fps(collected), _fps(slots), shift) :]
+                    slots = slots[overlap(fingerprints(collected), fingerprints(slots), shift) :]
                 collected.extend(slots)
-                count = find_window(_fps(collected), self._window, hint=None, end=chunk.end)
+                count = find_window(fingerprints(collected), self._window, hint=None, end=chunk.end)
                 if count is not None:
                     return collected[:count], top, False
                 if chunk.end:
@@ -330,7 +327,7 @@ class EventLogReader:
         return event.kind is EventKind.DOORBELL and event.type == "ring"
 
     def _good_poll(self, slots: Sequence[LogSlot], total: int | None) -> None:
-        self._window = _fps(slots)[: self._burst_limit]
+        self._window = fingerprints(slots)[: self._burst_limit]
         self._total = total
         self._interrupted = False
         self._logins_at_last_poll = self._client.login_count

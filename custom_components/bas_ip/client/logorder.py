@@ -139,3 +139,7 @@ class ProbeStep:
 
     dialect: LogDialect
     outcome: str
+
+    def __str__(self) -> str:
+        """``dialect: outcome``, as reports and messages show it."""
+        return f"{self.dialect.value}: {self.outcome}"

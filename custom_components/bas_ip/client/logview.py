@@ -26,7 +26,7 @@ class LogOrderError(BasIpError):
 
     def __init__(self, steps: tuple[ProbeStep, ...]) -> None:
         """Keep what was tried (dialects and outcomes; no device data)."""
-        tried = ", ".join(f"{step.dialect.value}: {step.outcome}" for step in steps)
+        tried = ", ".join(map(str, steps))
         super().__init__(f"The event log cannot be read in order (tried {tried})")
         self.steps = steps
 
@@ -175,13 +175,15 @@ class LogView:
         )
 
     async def chunks(
-        self, *, limit: int, max_pages: int, at_cap: bool
+        self, *, limit: int, max_pages: int, at_cap: bool, known_total: int | None
     ) -> AsyncGenerator[tuple[Chunk, int | None]]:
         """Up to ``max_pages`` chunks going back from the newest, each with its expected shift.
 
         The shift is how many entries at the top of a chunk should repeat the
         tail of the previous one (entries pushed along by arrivals between
         the reads); ``None`` where the totals cannot tell (a full log).
+        ``known_total`` (from the read just before) finds an oldest-first
+        log's last page without asking for page 1 first.
         """
         if self.layout.newest_first:
             previous: int | None = None
@@ -195,10 +197,10 @@ class LogView:
                 if end:
                     return
             return
-        first = await self._read(limit, 1)
-        number = _last_page(first.total_items, limit)
+        first = await self._read(limit, 1) if known_total is None else None
+        number = _last_page(known_total if first is None else first.total_items, limit)
         for _ in range(max_pages):
-            page = first if number == 1 else await self._read(limit, number)
+            page = first if first is not None and number == 1 else await self._read(limit, number)
             end = number <= 1
             shift = None if at_cap else 0  # appends never move older pages
             yield (
