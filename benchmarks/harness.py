@@ -56,7 +56,7 @@ from custom_components.bas_ip.const import (
     DOMAIN,
 )
 from custom_components.bas_ip.snapshots import SnapshotSource
-from simulator import DeviceSimulator, Profile
+from simulator import LOG_DIALECT_CASES, DeviceSimulator, Profile
 from tests.waits import REAL_TIMEOUT, wait_until
 
 USERNAME: Final = "admin"
@@ -79,6 +79,7 @@ FROZEN_KEYS: Final = (
     "core_share_100_devices",
     "memory_kib_per_device",
     "requests_per_minute_idle",
+    "requests_per_minute_idle_by_profile",
     "event_poll_cpu_ms",
     "python",
     "homeassistant",
@@ -469,10 +470,16 @@ class Benchmark:
         await self.hass.async_block_till_done(wait_background_tasks=True)
 
     async def _start_in_loop(
-        self, profile: Profile, serial: str, clock: Callable[[], float] | None
+        self,
+        profile: Profile,
+        serial: str,
+        clock: Callable[[], float] | None,
+        log_variant: str | None = None,
     ) -> DeviceSimulator:
         """A device in Home Assistant's loop (on ``clock``, default: real time)."""
         kwargs: dict[str, Any] = {"token_lifetime": TOKEN_LIFETIME, "serial": serial}
+        if log_variant is not None:
+            kwargs["log_variant"] = log_variant
         if clock is not None:
             kwargs["clock"] = clock
         if self._start_device is not None:
@@ -492,17 +499,49 @@ class Benchmark:
     async def _measure_idle_requests(self) -> None:
         """Every request one idle device gets at default options, per minute.
 
-        A Camdroid panel (it has the door sensor, so its SIP refresh reads
-        three endpoints: the worst case), SIP every 30 s and events every
-        2 s, on frozen time moved one second at a time (each timer fires when
-        due), counted by the device itself: token renewals included. Its
-        tokens live ``IDLE_TOKEN_LIFETIME`` (a real device's: two hours), so
-        that a 10-minute window holds three renewals (401, identity check,
-        login), each given back by door reads left out.
+        The headline figure is a Camdroid panel's (it has the door sensor, so
+        its SIP refresh reads three endpoints: the worst case). The same is
+        measured for every documented log dialect and firmware variant
+        (``LOG_DIALECT_CASES``): a device read from its last page needs two
+        log reads a poll and polls every 4 s by default.
         """
-        device = await self._start_in_loop(
-            Profile.CAMDROID_PANEL, "be4c3333-0000-4000-8000-000000000003", ha_clock
+        figures = self.result.figures
+        idle = await self._idle_requests(
+            Profile.CAMDROID_PANEL, None, "be4c3333-0000-4000-8000-000000000003"
         )
+        per_minute = idle["per_minute"]
+        figures["requests_per_minute_idle"] = per_minute
+        figures["requests_per_minute_idle_by_path"] = idle["by_path"]
+        figures["idle_simulated_minutes"] = self.config.idle_minutes
+        figures["idle_token_renewals"] = idle["logins"]
+        figures["idle_token_lifetime_s"] = IDLE_TOKEN_LIFETIME
+        figures["idle_fewer_than_other_integration"] = (
+            round(OTHER_INTEGRATION_REQUESTS_PER_MINUTE / per_minute, 2) if per_minute else None
+        )
+        by_profile: dict[str, float] = {}
+        for index, (profile, variant) in enumerate(LOG_DIALECT_CASES):
+            serial = f"be4c4444-0000-4000-8000-{index:012d}"
+            name = profile.value if variant is None else f"{profile.value}/{variant}"
+            by_profile[name] = (await self._idle_requests(profile, variant, serial))["per_minute"]
+        figures["requests_per_minute_idle_by_profile"] = by_profile
+
+    async def _idle_requests(
+        self, profile: Profile, variant: str | None, serial: str
+    ) -> dict[str, Any]:
+        """Requests one idle device gets per minute, on frozen time moved a second at a time.
+
+        Counted by the device itself, token renewals included: its tokens
+        live ``IDLE_TOKEN_LIFETIME`` (a real device's: two hours), so that a
+        10-minute window holds three renewals (401, identity check, login),
+        each given back by door reads left out.
+        """
+        # Start on a whole second of frozen time. async_fire_time_changed adds
+        # 0.5 s to every tick, and a coordinator schedules its next refresh at
+        # a whole second plus up to 0.5 s: with the frozen clock past .55 of a
+        # second, a 2 s timer would fire at every 1 s tick (twice the real rate).
+        if fraction := dt_util.utcnow().timestamp() % 1:
+            await self.tick(1 - fraction)
+        device = await self._start_in_loop(profile, serial, ha_clock, variant)
         try:
             entry, _ = await self.add_entry(device, "Idle")
             self.entries.append(entry)
@@ -518,21 +557,16 @@ class Benchmark:
                 await self.tick(1)
             minutes = seconds / 60
             total = sum(device.requests.values())
-            figures = self.result.figures
-            figures["requests_per_minute_idle"] = round(total / minutes, 2)
-            figures["requests_per_minute_idle_by_path"] = {
-                path: round(count / minutes, 2) for path, count in sorted(device.requests.items())
-            }
-            figures["idle_simulated_minutes"] = self.config.idle_minutes
-            figures["idle_token_renewals"] = device.logins
-            figures["idle_token_lifetime_s"] = IDLE_TOKEN_LIFETIME
-            figures["idle_fewer_than_other_integration"] = (
-                round(OTHER_INTEGRATION_REQUESTS_PER_MINUTE / (total / minutes), 2)
-                if total
-                else None
-            )
             await self.remove_entry(entry)
             self.entries.remove(entry)
+            return {
+                "per_minute": round(total / minutes, 2),
+                "by_path": {
+                    path: round(count / minutes, 2)
+                    for path, count in sorted(device.requests.items())
+                },
+                "logins": device.logins,
+            }
         finally:
             self.result.issued_tokens.extend(device.issued_tokens)
             if self._start_device is None:
@@ -823,6 +857,14 @@ def table(figures: dict[str, Any]) -> str:
                 "requests/min idle (1 panel)",
                 f"{idle:g} ({fewer:g}x fewer than 300/min)" if fewer else f"{idle:g}",
                 f"<= {IDLE_REQUESTS_TARGET:g}  {_verdict(idle <= IDLE_REQUESTS_TARGET)}",
+            )
+        )
+    for name, value in figures.get("requests_per_minute_idle_by_profile", {}).items():
+        rows.append(
+            (
+                f"requests/min idle ({name})",
+                f"{value:g}",
+                f"<= {IDLE_REQUESTS_TARGET:g}  {_verdict(value <= IDLE_REQUESTS_TARGET)}",
             )
         )
     for count, value in figures.get("event_poll_cpu_ms", {}).items():

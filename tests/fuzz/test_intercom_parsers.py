@@ -31,7 +31,9 @@ _JPEG: Final = b"\xff\xd8\xff"
 
 _SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
 _MODEL = st.dictionaries(
-    st.sampled_from(["card", "code", "lock", "number", "english", "x"]),
+    st.sampled_from(
+        ["card", "code", "lock", "number", "english", "x", "owner", "apartment_address", "type"]
+    ),
     _SCALARS | JSON_VALUES,
     max_size=5,
 )
@@ -42,11 +44,13 @@ _GOOD_ITEM = st.fixed_dictionaries(
         "priority": st.sampled_from(["low", "high"]),
         "name": st.fixed_dictionaries(
             {"key": st.text(min_size=1, max_size=40).filter(str.strip)},
-            optional={"localized": _SCALARS, "english": _SCALARS},
+            # The real panels' shape (text) and the older one (english, localized).
+            optional={"text": _SCALARS, "localized": _SCALARS, "english": _SCALARS},
         ),
     },
     optional={
-        "info": st.none() | st.fixed_dictionaries({}, optional={"model": st.none() | _MODEL})
+        "info": st.none()
+        | st.fixed_dictionaries({}, optional={"text": _SCALARS, "model": st.none() | _MODEL})
     },
 )
 _ANY_ITEM = (
@@ -86,6 +90,8 @@ def _check_item(item: LogItem) -> None:
     assert fingerprint == item.fingerprint  # stable
     # info (card numbers) is not in the repr: it equals the repr without info.
     assert repr(item) == repr(dataclasses.replace(item, info=MappingProxyType({})))
+    # The field report names fields, never values.
+    assert all(isinstance(name, str) and len(name) <= 64 for name in item.shape)
 
 
 def run_log_page(body: Any) -> None:
@@ -100,6 +106,9 @@ def run_log_page(body: Any) -> None:
     assert page is not None
     assert isinstance(body, dict)
     assert len(page.items) + page.skipped == len(body["list_items"])
+    # Every entry keeps its place, parsed or not: counting and paging use the raw count.
+    assert page.raw_count == len(body["list_items"])
+    assert all(len(slot.fingerprint) == 24 for slot in page.slots)
     for count in (page.total_items, page.total_pages):
         assert count is None or (type(count) is int and count >= 0)
     for item in page.items:

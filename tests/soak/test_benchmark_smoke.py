@@ -24,6 +24,7 @@ from benchmarks.harness import (
     Benchmark,
     table,
 )
+from simulator import LOG_DIALECT_CASES
 from tests.conftest import SimulatorFactory, register_tokens
 from tests.const import PASSWORD, USERNAME
 
@@ -75,6 +76,13 @@ async def test_benchmark_tiny(
     assert isinstance(figures["idle_fewer_than_other_integration"], int | float)
     assert isinstance(figures["idle_token_renewals"], int)
     assert figures["idle_token_lifetime_s"] == 240.0
+    # Every documented log dialect and variant is measured, each a count.
+    by_profile = figures["requests_per_minute_idle_by_profile"]
+    assert set(by_profile) == {
+        profile.value if variant is None else f"{profile.value}/{variant}"
+        for profile, variant in LOG_DIALECT_CASES
+    }
+    assert all(isinstance(value, int | float) and value > 0 for value in by_profile.values())
     by_path = figures["requests_per_minute_idle_by_path"]
     assert all(isinstance(value, int | float) for value in by_path.values())
     event_cpu = figures["event_poll_cpu_ms"]

@@ -149,6 +149,9 @@ async def test_every_dialect_outage_and_restart(
     await advance(hass, freezer, STEP)
     await advance(hass, freezer, STEP)
     assert [f.data["number"] for f in fired.of(_doorbell(device))] == ["202"]
+    # The reader's own sign-in after the outage is in the log, never an event.
+    assert device.logins >= 1
+    assert fired.of(entity_id(device, "event", "device_event")) == []
 
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
