@@ -24,6 +24,7 @@ from custom_components.bas_ip.client import (
     LogDialect,
     LogItem,
     LogPage,
+    LogSlot,
 )
 from simulator import Profile
 from tests.conftest import SimulatorFactory
@@ -645,3 +646,143 @@ async def test_newest_item_after_an_interruption_is_the_login_marker() -> None:
     assert log.login_count == 1
     assert poll.newest is not None
     assert poll.newest.key == "successful_login_api_call"
+
+
+# --- the adversarial cases of issue 16, each a named example -----------------------------
+
+
+async def test_full_log_item_arriving_between_burst_pages_is_not_doubled() -> None:
+    """A log at its size cap keeps its total: a shift of 0 by the totals is overruled by content."""
+    log = FakeLog(capacity=300)
+    log.add_distinct(300)
+    reader = await started(log)
+    log.add_distinct(70)  # the log is full: 70 rotate out, the total stays 300
+    expected = list(log.items[-70:])
+
+    def arrive(limit: int, page: int) -> None:
+        if limit == 50 and page == 1:
+            log.add_distinct(1)
+
+    log.after_read = arrive
+    poll = await reader.poll()
+    log.after_read = None
+    delivered = [event.item for event in poll.events]
+    assert delivered == expected
+    assert len(set(map(id, delivered))) == len(delivered)
+
+
+async def test_items_rotated_out_unread_are_reported() -> None:
+    """More new items than the log holds: what rotated out is reported as lost."""
+    log = FakeLog(capacity=40)
+    log.add_distinct(40)
+    reader = await started(log)
+    log.add_distinct(45)  # every item of the window rotated out
+    poll = await reader.poll()
+    assert poll.overflowed
+    assert [event.item for event in poll.events] == log.items
+
+
+async def test_unparseable_item_does_not_end_a_burst() -> None:
+    """One bad item on a full page: the page is still full, the burst goes on, nothing is lost."""
+    log = FakeLog()
+    log.add_distinct(5)
+    reader = await started(log)
+    log.add_distinct(60)
+    bad = log.items[-3]
+    original = log.get_log_page
+
+    async def with_bad_item(
+        *, limit: int = 10, page: int = 1, dialect: LogDialect = LogDialect.NONE
+    ) -> LogPage:
+        result = await original(limit=limit, page=page, dialect=dialect)
+        slots = tuple(
+            LogSlot("f" * 24, None) if slot.item is bad else slot for slot in result.slots
+        )
+        # No totals either: "more pages" must come from the raw count of a full page.
+        return LogPage(total_items=None, total_pages=None, slots=slots)
+
+    log.get_log_page = with_bad_item  # type: ignore[method-assign]
+    poll = await reader.poll()
+    assert [event.item for event in poll.events] == [i for i in log.items[5:] if i is not bad]
+    assert not poll.overflowed
+
+
+async def test_old_item_reproduced_after_a_clear_does_not_stop_the_read() -> None:
+    """After a clear, the restarted clock reproduces the window's newest item mid-burst.
+
+    One matching fingerprint is not the window: the read goes on past it and
+    the 30 items logged before it are delivered, not lost.
+    """
+    log = FakeLog()
+    log.add_distinct(9, key="door_sensor_was_opened")
+    reproduced = log.add("tamper_event", ts=1_000)  # the window's newest item
+    reader = await started(log)
+    log.items.clear()
+    log.now = 0
+    log.add_distinct(30)
+    log.items.append(reproduced)  # the same key, content and millisecond
+    log.add_distinct(30)
+    poll = await reader.poll()
+    delivered = [event.item for event in poll.events]
+    # Everything logged since the clear is new, the reproduced item too.
+    assert delivered == log.items
+
+
+async def test_clock_reset_to_2000_drops_a_two_minute_old_ring_after_an_outage() -> None:
+    """The clock reset with the log kept: a ring stamped after the device's now is not fresh."""
+    log = FakeLog()
+    log.add_distinct(3)
+    reader = await started(log)
+    log.add("outgoing_call")  # rings...
+    log.fail_next = True
+    with pytest.raises(BasIpConnectionError):
+        await reader.poll()  # ...during an outage
+    log.now = 946_684_800_000 + 2 * MINUTE  # the clock restarted at 2000-01-01
+    poll = await reader.poll()
+    assert keys(poll) == []
+    assert poll.stale_rings == 1
+    log.add("outgoing_call")  # a fresh ring on the new clock
+    assert keys(await reader.poll()) == ["outgoing_call"]
+
+
+async def test_glitched_empty_answer_keeps_the_window() -> None:
+    """200 with no items while the totals say the log is not empty: no replay afterwards."""
+    log = FakeLog()
+    log.add("outgoing_call", step=-60 * MINUTE)
+    log.add_distinct(15)
+    reader = await started(log)
+    original = log.get_log_page
+
+    async def empty_once(
+        *, limit: int = 10, page: int = 1, dialect: LogDialect = LogDialect.NONE
+    ) -> LogPage:
+        await original(limit=limit, page=page, dialect=dialect)
+        log.get_log_page = original  # type: ignore[method-assign]
+        # Nothing in it and no totals to confirm an empty log.
+        return LogPage(total_items=None, total_pages=None, slots=())
+
+    log.get_log_page = empty_once  # type: ignore[method-assign]
+    assert (await reader.poll()).events == ()
+    assert (await reader.poll()).events == ()  # the history is not replayed
+    log.add("outgoing_call")
+    assert keys(await reader.poll()) == ["outgoing_call"]
+
+
+async def test_markerless_firmware_uses_the_date_header() -> None:
+    """No login marker: the Date header is the device's now; stale and fresh rings told apart."""
+    log = FakeLog(markers=False)
+    log.add_distinct(3)
+    reader = await started(log)
+    log.add("outgoing_call")
+    log.fail_next = True
+    with pytest.raises(BasIpConnectionError):
+        await reader.poll()
+    log.now += 10 * MINUTE
+    # The 10-minute-old ring is the newest item: only the device's clock tells its age.
+    poll = await reader.poll()
+    assert poll.events == ()
+    assert poll.stale_rings == 1
+    assert reader.markers is False
+    log.add("outgoing_call", info={"number": "fresh"})
+    poll = await reader.poll()
+    assert [event.data["number"] for event in poll.events] == ["fresh"]

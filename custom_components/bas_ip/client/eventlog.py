@@ -246,6 +246,10 @@ class EventLogReader:
         overflowed = False
         new = read.slots if count is None else read.slots[:count]
         if count is None and not read.end:
+            if read.total is not None and read.total == self._total:
+                # New items, and the total did not grow: the log is full and
+                # rotates, so the totals cannot tell page shifts.
+                self._at_cap = True
             new, top, overflowed = await self._burst(view, read.total)
             read.slots = top
         elif count is None and self._window and not self._log_shrank(read.total):
