@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 import logging
+from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
@@ -24,6 +26,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.bas_ip.const import DOMAIN
+from custom_components.bas_ip.event import BasIpLogEvent
 from simulator import LOG_DIALECT_CASES, DeviceSimulator, Fault, Profile
 from tests.conftest import SimulatorFactory
 
@@ -186,3 +189,30 @@ async def test_unreadable_log_raises_a_repair_issue_and_keeps_sip(
     for _ in range(10):
         await advance(hass, freezer, STEP)
     assert device.requests[LOG_PATH] == requests
+
+
+async def test_cursor_is_stored_before_the_event_fires(
+    hass: HomeAssistant,
+    simulator_factory: SimulatorFactory,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A crash right after a ring fires cannot replay it: the cursor was written first."""
+    device = await _device(simulator_factory, Profile.CAMDROID_PANEL, None)
+    entry = await _set_up(hass, device)
+    await advance(hass, freezer, STEP)
+    key = f"{DOMAIN}.{entry.entry_id}.events"
+    stored_at_fire: list[Any] = []
+    original = BasIpLogEvent._trigger_event
+
+    def spy(
+        self: BasIpLogEvent, event_type: str, event_attributes: dict[str, Any] | None = None
+    ) -> None:
+        stored_at_fire.append(hass_storage[key]["data"]["total"])
+        original(self, event_type, event_attributes)
+
+    device.ring("301")
+    with patch.object(BasIpLogEvent, "_trigger_event", spy):
+        await advance(hass, freezer, STEP)
+    # The stored total already counts the ring when its event fires.
+    assert stored_at_fire == [len(device.log_items)]
