@@ -130,13 +130,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BasIpConfigEntry) -> boo
     )
     await coordinator.async_config_entry_first_refresh()
 
-    events = BasIpEventCoordinator(
-        hass,
-        entry,
-        client,
-        device_type=device_info.device_type,
-        firmware=device_info.firmware_version,
-    )
+    events = BasIpEventCoordinator(hass, entry, client, device_type=device_info.device_type)
     await events.async_load_cursor()
     if events.enabled:
         # Not a set-up condition: a log that fails now only leaves the event

@@ -100,6 +100,6 @@ def _log_report(reader: EventLogReader | None) -> dict[str, Any] | None:
         "order_verified": None if layout is None else layout.verified,
         "probe": [str(step) for step in reader.probe_steps],
         "login_markers": reader.markers,
-        "fields_seen": sorted(reader.fields_seen),
-        "keys_seen": dict(sorted(reader.keys_seen.items())),
+        "fields_seen": sorted(reader.report.fields_seen),
+        "keys_seen": dict(sorted(reader.report.keys_seen.items())),
     }

@@ -108,7 +108,6 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
         client: BasIpClient,
         *,
         device_type: str | None,
-        firmware: str | None = None,
     ) -> None:
         """Poll at the options' event interval, or not at all when events are off."""
         self.enabled: bool = entry.options.get(CONF_EVENTS_ENABLED, DEFAULT_EVENTS_ENABLED)
@@ -125,7 +124,6 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
         )
         self.client = client
         self._device_type = device_type
-        self._firmware = firmware
         self._store = _cursor_store(hass, entry)
         self._saved_cursor: dict[str, Any] | None = None
         self.log_order_error: LogOrderError | None = None
@@ -142,9 +140,7 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
         """Resume from the cursor stored by the last run, if any."""
         cursor = await self._store.async_load()
         self._saved_cursor = cursor
-        self._reader = EventLogReader(
-            self.client, device_type=self._device_type, cursor=cursor, firmware=self._firmware
-        )
+        self._reader = EventLogReader(self.client, device_type=self._device_type, cursor=cursor)
 
     async def async_save_cursor(self) -> None:
         """Write the cursor now (unload): a restart must not replay a delivered event."""

@@ -69,6 +69,7 @@ class FakeLog:
         self.markers = markers
         self.capacity = capacity
         self.date_offset = date_offset
+        self.firmware_version: str | None = "1.0"
 
     def add(
         self, key: str, *, info: dict[str, Any] | None = None, ts: int | None = None, step: int = 1
@@ -786,3 +787,33 @@ async def test_markerless_firmware_uses_the_date_header() -> None:
     log.add("outgoing_call", info={"number": "fresh"})
     poll = await reader.poll()
     assert [event.data["number"] for event in poll.events] == ["fresh"]
+
+
+async def test_new_firmware_finds_the_order_again() -> None:
+    """A firmware update (seen at the identity check after its reboot) probes the log again."""
+    log = FakeLog()
+    log.add_distinct(12)
+    reader = await started(log)
+    assert reader.layout is not None
+    assert reader.layout.firmware == "1.0"
+    stored = json.loads(json.dumps(reader.cursor))
+    reads = len(log.page_reads)
+    assert (await reader.poll()).events == ()
+    assert len(log.page_reads) - reads == 1  # same firmware: no probe
+    # The update: the device now takes order_by and ignores sort_type.
+    log.firmware_version = "2.0"
+    log.honours = frozenset({LogDialect.ORDER_BY})
+    log.add("outgoing_call")
+    assert keys(await reader.poll()) == ["outgoing_call"]
+    assert reader.layout.dialect is LogDialect.ORDER_BY
+    assert reader.layout.firmware == "2.0"
+    # A restart stores no extra request: the stored layout is used as it is...
+    resumed = EventLogReader(log, device_type="panel", cursor=reader.cursor)
+    reads = len(log.page_reads)
+    await resumed.poll()
+    assert len(log.page_reads) - reads == 1
+    # ...unless it was found on another firmware.
+    again = EventLogReader(log, device_type="panel", cursor=stored)
+    reads = len(log.page_reads)
+    await again.poll()
+    assert len(log.page_reads) - reads > 1

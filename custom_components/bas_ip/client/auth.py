@@ -68,6 +68,8 @@ class Auth:
         self._login_attempts = 0
         self._last_login_error: BasIpError | None = None
         self.expected_serial = expected_serial
+        self.firmware_version: str | None = None
+        """The firmware ``/api/info`` reported last (set-up, or the check before a login)."""
         self.login_count = 0
         # Requests spent on authentication rather than on the caller's call:
         # each login, the identity check before it, and each call refused
@@ -161,6 +163,7 @@ class Auth:
             info = await read_device_info(self._transport)
             if info.serial_number != self.expected_serial:
                 raise BasIpDeviceMismatchError(self.expected_serial, info.serial_number)
+            self.firmware_version = info.firmware_version
         self.login_count += 1
         self.auth_requests += 1
         _LOGGER.debug("Logging in to %s as %s", self._transport.base_url, self.username)

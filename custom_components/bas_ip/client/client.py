@@ -131,6 +131,11 @@ class BasIpClient:
         self._auth.expected_serial = serial
 
     @property
+    def firmware_version(self) -> str | None:
+        """The firmware the device reported last (a firmware update shows after its reboot)."""
+        return self._auth.firmware_version
+
+    @property
     def login_count(self) -> int:
         """Logins sent so far; each one leaves a ``successful_login_api_call`` in the log."""
         return self._auth.login_count
@@ -156,6 +161,7 @@ class BasIpClient:
         Raises :class:`BasIpUnsupportedDeviceError` for API major version 0.
         """
         info = await read_device_info(self._transport)
+        self._auth.firmware_version = info.firmware_version
         return dataclasses.replace(info, mac_address=await self.get_mac_address())
 
     async def get_mac_address(self) -> str | None:

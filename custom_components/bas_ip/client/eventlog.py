@@ -28,7 +28,6 @@ set back since), is stale and not fired.
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from collections.abc import Mapping, Sequence
 import dataclasses
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from .logmatch import (
     overlap,
 )
 from .logorder import LogLayout, ProbeStep
+from .logreport import LogReport
 from .logview import LogPageSource, LogView, VerificationError, probe_layout
 from .models import LogItem, LogSlot
 
@@ -56,8 +56,6 @@ CURSOR_VERSION: Final = 2
 _ZONE_STEP_MS: Final = 15 * 60_000
 # A marker may be stamped a little before the ring it follows (clock granularity).
 _CLOCK_TOLERANCE_MS: Final = 2_000
-_KEYS_MAX: Final = 100
-_FIELDS_MAX: Final = 100
 OWN_LOGIN_KEY: Final = "successful_login_api_call"
 
 
@@ -67,6 +65,11 @@ class LogSource(LogPageSource, Protocol):
     @property
     def login_count(self) -> int:
         """Logins sent so far."""
+        ...
+
+    @property
+    def firmware_version(self) -> str | None:
+        """The firmware the device reported last."""
         ...
 
     async def login(self) -> None:
@@ -107,7 +110,6 @@ class EventLogReader:
         *,
         device_type: str | None,
         cursor: Mapping[str, Any] | None = None,
-        firmware: str | None = None,
         page_limit: int = 10,
         burst_limit: int = 50,
         max_pages: int = 5,
@@ -115,12 +117,11 @@ class EventLogReader:
     ) -> None:
         """Start from a stored ``cursor`` (``reader.cursor`` of a former run) or none.
 
-        ``firmware`` is the device's current firmware: a layout stored for
-        another firmware is found again.
+        A layout found (or stored) on another firmware than the client last
+        saw is found again.
         """
         self._client = client
         self._device_type = device_type
-        self._firmware = firmware
         self._page_limit = page_limit
         self._burst_limit = burst_limit
         self._max_pages = max_pages
@@ -137,8 +138,8 @@ class EventLogReader:
         self._interrupted = self._window is not None
         self._logins_at_last_poll = client.login_count
         self.probe_steps: tuple[ProbeStep, ...] = ()
-        self.keys_seen: Counter[str] = Counter()
-        self.fields_seen: set[str] = set()
+        self.report = LogReport()
+        """Field report: keys and field names this device logs (diagnostics)."""
 
     def _load(self, cursor: Mapping[str, Any] | None) -> None:
         if not isinstance(cursor, Mapping):
@@ -151,8 +152,7 @@ class EventLogReader:
             return
         self._total = int_or_none(cursor.get("total"))
         layout = LogLayout.from_dict(cursor.get("layout"))
-        if layout is not None and (self._firmware is None or layout.firmware == self._firmware):
-            self._layout = layout
+        self._layout = layout
         markers = cursor.get("markers")
         self._markers = markers if isinstance(markers, bool) else None
         self._zone_offset_ms = int_or_none(cursor.get("zone_offset_ms"))
@@ -200,9 +200,13 @@ class EventLogReader:
                 raise
 
     async def _view(self) -> LogView:
+        firmware = self._client.firmware_version
+        if self._layout is not None and firmware not in (None, self._layout.firmware):
+            _LOGGER.debug("New firmware: finding the event log's order again")
+            self._layout = None
         if self._layout is None:
             self._layout, self.probe_steps = await probe_layout(
-                self._client, limit=self._page_limit, firmware=self._firmware
+                self._client, limit=self._page_limit, firmware=firmware
             )
             _LOGGER.debug("Event log layout: %s", self._layout)
         return LogView(self._client, self._layout)
@@ -228,7 +232,7 @@ class EventLogReader:
         view, read = await self._top()
         newest = first_item(read.slots)
         if self._window is None:
-            self._observe([slot.item for slot in read.slots if slot.item is not None])
+            self.report.observe([slot.item for slot in read.slots if slot.item is not None])
             self._good_poll(read.slots, read.total)
             return EventPoll(newest=newest)
         if not read.slots and read.total != 0:
@@ -336,14 +340,6 @@ class EventLogReader:
         self._interrupted = False
         self._logins_at_last_poll = self._client.login_count
 
-    def _observe(self, items: Sequence[LogItem]) -> None:
-        """Field reports: which keys and fields this device logs (no values)."""
-        for item in items:
-            if item.key in self.keys_seen or len(self.keys_seen) < _KEYS_MAX:
-                self.keys_seen[item.key] += 1
-            if len(self.fields_seen) < _FIELDS_MAX:
-                self.fields_seen |= item.shape
-
     def _device_now(self, items: Sequence[LogItem], device_time_ms: int | None) -> tuple[int, int]:
         """The device's now and the place (newest first) from which ages count.
 
@@ -371,7 +367,7 @@ class EventLogReader:
         self, new: Sequence[LogSlot], read: _Read, *, overflowed: bool, newest: LogItem | None
     ) -> EventPoll:
         items = [slot.item for slot in new if slot.item is not None]
-        self._observe(items)
+        self.report.observe(items)
         interrupted = self._interrupted
         if interrupted:
             now, fresh_above = self._device_now(items, read.device_time_ms)
