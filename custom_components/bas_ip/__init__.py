@@ -53,6 +53,44 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
+async def _probe_locks(client: BasIpClient, is_monitor: bool) -> tuple[int, bool]:
+    """Lock count and whether emergency hold-open exists."""
+    if is_monitor:
+        # Monitors have no lock of their own to release.
+        return 0, False
+    try:
+        count = await client.get_lock_count()
+    except BasIpPermissionError:
+        count = None
+    if count is None:
+        # The device does not say: it has (at least) its own lock.
+        return 1, False
+    # (inferred) Emergency hold-open is documented only for the families
+    # that answer the lock-type call.
+    return count, True
+
+
+async def _probe_door(client: BasIpClient) -> DoorStatus | None:
+    """The door contact, or ``None`` where there is no door sensor."""
+    try:
+        return await client.get_door_status()
+    except (BasIpUnsupportedDeviceError, BasIpPermissionError):
+        return None
+
+
+async def _probe_rtsp(client: BasIpClient, is_monitor: bool) -> tuple[bool, RtspSettings | None]:
+    """Whether there is a camera, and its RTSP settings where they may be read."""
+    if is_monitor:
+        return False, None
+    try:
+        return True, await client.get_rtsp_settings()
+    except BasIpUnsupportedDeviceError:
+        return False, None
+    except BasIpPermissionError:
+        # A camera without known stream credentials: snapshots still work.
+        return True, None
+
+
 async def _async_probe(client: BasIpClient, info: BasIpDeviceInfo) -> BasIpCapabilities:
     """Ask the device once what it has; a missing endpoint means "not there".
 
@@ -61,45 +99,13 @@ async def _async_probe(client: BasIpClient, info: BasIpDeviceInfo) -> BasIpCapab
     """
     is_monitor = info.device_type == "monitor"
 
-    async def locks() -> tuple[int, bool]:
-        if is_monitor:
-            # Monitors have no lock of their own to release.
-            return 0, False
-        try:
-            count = await client.get_lock_count()
-        except BasIpPermissionError:
-            count = None
-        if count is None:
-            # The device does not say: it has (at least) its own lock.
-            return 1, False
-        # (inferred) Emergency hold-open is documented only for the families
-        # that answer the lock-type call.
-        return count, True
-
-    async def door() -> DoorStatus | None:
-        try:
-            return await client.get_door_status()
-        except (BasIpUnsupportedDeviceError, BasIpPermissionError):
-            return None
-
-    async def rtsp() -> tuple[bool, RtspSettings | None]:
-        if is_monitor:
-            return False, None
-        try:
-            return True, await client.get_rtsp_settings()
-        except BasIpUnsupportedDeviceError:
-            return False, None
-        except BasIpPermissionError:
-            # A camera without known stream credentials: snapshots still work.
-            return True, None
-
     # A task group: when one question fails, the others are cancelled rather
     # than left talking to the device after the set-up has given up.
     try:
         async with asyncio.TaskGroup() as group:
-            lock_task = group.create_task(locks())
-            door_task = group.create_task(door())
-            rtsp_task = group.create_task(rtsp())
+            lock_task = group.create_task(_probe_locks(client, is_monitor))
+            door_task = group.create_task(_probe_door(client))
+            rtsp_task = group.create_task(_probe_rtsp(client, is_monitor))
     except ExceptionGroup as failures:
         raise failures.exceptions[0] from None
     lock_count, emergency = lock_task.result()

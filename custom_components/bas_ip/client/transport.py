@@ -157,23 +157,52 @@ class Transport:
         replaces the default timeout. ``none_if_error`` returns ``None`` for a
         400 whose device message is exactly that text.
         """
-        url = self.base_url.with_path(path)
         headers = {"Accept": "*/*" if expect == "bytes" else "application/json"}
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
+        status, body, date = await self._exchange(
+            method,
+            path,
+            params=params,
+            json=json,
+            headers=headers,
+            max_bytes=max_bytes,
+            request_timeout=request_timeout,
+        )
+        # The URL of a login carries the password hash: log the path only.
+        _LOGGER.debug("%s %s%s -> %s (%d bytes)", method, self.base_url, path, status, len(body))
+        if 200 <= status < 300:
+            if expect == "dated_json":
+                return Dated(_decode_json(body, status), parse_http_date(date))
+            return _decode_json(body, status) if expect == "json" else body
+        if none_if_error is not None and status == 400 and _is_message(body, none_if_error):
+            return None
+        if status == 400 and (validation_error := _validation_error(body, validation)):
+            raise validation_error
+        raise _http_error(status, body, path)
+
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None,
+        json: Any,
+        headers: dict[str, str],
+        max_bytes: int | None,
+        request_timeout: float | None,
+    ) -> tuple[int, bytes, str | None]:
+        """One HTTP exchange: status, body and ``Date`` header, or a client error."""
         client_timeout = (
             self._timeout
             if request_timeout is None
             else aiohttp.ClientTimeout(total=request_timeout)
         )
-        error: BasIpError | None = None
-        status = 0
-        body = b""
-        date: str | None = None
+        error: BasIpError
         try:
             async with self._session.request(
                 method,
-                url,
+                self.base_url.with_path(path),
                 params=params,
                 json=json,
                 headers=headers,
@@ -181,9 +210,8 @@ class Transport:
                 ssl=self._ssl,
                 allow_redirects=False,
             ) as response:
-                status = response.status
-                date = response.headers.get("Date")
                 body = await _read_body(response, max_bytes)
+                return response.status, body, response.headers.get("Date")
         except TimeoutError:
             error = BasIpConnectionError(f"Timed out talking to {self.base_url}")
         except aiohttp.ClientConnectorCertificateError:
@@ -200,22 +228,10 @@ class Transport:
             error = BasIpResponseError(
                 f"Device answered {path} with more than {err.limit} bytes", status=err.status
             )
-        if error is not None:
-            # Raised outside the handler: aiohttp's error text can hold the
-            # request URL, and a login's URL carries the password hash, so the
-            # aiohttp error must not survive as this error's __context__.
-            raise error
-        # The URL of a login carries the password hash: log the path only.
-        _LOGGER.debug("%s %s%s -> %s (%d bytes)", method, self.base_url, path, status, len(body))
-        if 200 <= status < 300:
-            if expect == "dated_json":
-                return Dated(_decode_json(body, status), parse_http_date(date))
-            return _decode_json(body, status) if expect == "json" else body
-        if none_if_error is not None and status == 400 and _is_message(body, none_if_error):
-            return None
-        if status == 400 and (validation_error := _validation_error(body, validation)):
-            raise validation_error
-        raise _http_error(status, body, path)
+        # Raised outside the handler: aiohttp's error text can hold the
+        # request URL, and a login's URL carries the password hash, so the
+        # aiohttp error must not survive as this error's __context__.
+        raise error
 
 
 class _TooLarge(Exception):
