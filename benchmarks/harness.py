@@ -134,7 +134,7 @@ class BenchResult:
     issued_tokens: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        """The figures, JSON-friendly."""
+        """Return the figures, JSON-friendly."""
         return dict(self.figures)
 
 
@@ -240,7 +240,7 @@ def entry_for(
     credentials: tuple[str, str],
     options: dict[str, Any] | None = None,
 ) -> MockConfigEntry:
-    """A config entry for ``device`` (default options unless ``options`` are given)."""
+    """Build a config entry for ``device`` (default options unless ``options`` are given)."""
     return MockConfigEntry(
         domain=DOMAIN,
         title=title,
@@ -349,7 +349,7 @@ class Benchmark:
         return self.result
 
     async def run_realtime(self) -> BenchResult:
-        """The measurements that need real time to pass (Home Assistant's clock not frozen).
+        """Run the measurements that need real time to pass (Home Assistant's clock not frozen).
 
         Ring latency (the event interval's timer must run by itself) and
         snapshots (the device takes ``snapshot_delay`` real seconds).
@@ -476,7 +476,7 @@ class Benchmark:
         clock: Callable[[], float] | None,
         log_variant: str | None = None,
     ) -> DeviceSimulator:
-        """A device in Home Assistant's loop (on ``clock``, default: real time)."""
+        """Start a device in Home Assistant's loop (on ``clock``, default: real time)."""
         kwargs: dict[str, Any] = {"token_lifetime": TOKEN_LIFETIME, "serial": serial}
         if log_variant is not None:
             kwargs["log_variant"] = log_variant
@@ -491,7 +491,7 @@ class Benchmark:
         return device
 
     async def _start_realtime_device(self) -> DeviceSimulator:
-        """A Camdroid panel (camera, doorbell, door sensor) on the real clock."""
+        """Start a Camdroid panel (camera, doorbell, door sensor) on the real clock."""
         return await self._start_in_loop(
             Profile.CAMDROID_PANEL, "be4c2222-0000-4000-8000-000000000002", None
         )
@@ -528,7 +528,7 @@ class Benchmark:
     async def _idle_requests(
         self, profile: Profile, variant: str | None, serial: str
     ) -> dict[str, Any]:
-        """Requests one idle device gets per minute, on frozen time moved a second at a time.
+        """Measure one idle device's requests per minute, on frozen time moved a second at a time.
 
         Counted by the device itself, token renewals included: its tokens
         live ``IDLE_TOKEN_LIFETIME`` (a real device's: two hours), so that a
@@ -701,7 +701,7 @@ class Benchmark:
         self.entries.remove(entry)
 
     async def _start_loop_device(self) -> DeviceSimulator:
-        """A device on Home Assistant's loop and clock (token expiry follows time travel)."""
+        """Start a device on Home Assistant's loop and clock (token expiry follows time travel)."""
         if self._start_device is not None:
             return await self._start_device(
                 Profile.CAMDROID_MONITOR,
@@ -783,7 +783,7 @@ def _forget_snapshot(source: SnapshotSource) -> None:
 
 @contextmanager
 def _production_like() -> Iterator[None]:
-    """The loop and logging as in production while a measurement runs.
+    """Run the loop and logging as in production while a measurement runs.
 
     The harness runs the loop in debug mode (a traceback per callback):
     production Home Assistant does not, and it would dominate the figures.
@@ -821,7 +821,7 @@ def _verdict(ok: bool) -> str:
 
 
 def table(figures: dict[str, Any]) -> str:
-    """The figures as an aligned text table (the keys present), with targets and verdicts."""
+    """Format the figures as an aligned text table (the keys present), with targets and verdicts."""
     rows: list[tuple[str, str, str]] = []
     if "requests_per_refresh" in figures:
         rows += [

@@ -19,7 +19,7 @@ PROFILES = (Profile.CAMDROID_MONITOR, Profile.CAMDROID_PANEL, Profile.ANDROID_PA
 
 
 def serial_for(index: int) -> str:
-    """Serial number of device ``index``."""
+    """Build the serial number of device ``index``."""
     return f"be4c0000-0000-4000-8000-{index:012d}"
 
 

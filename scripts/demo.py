@@ -74,7 +74,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def demo_password(config_dir: Path) -> str:
-    """The owner's password: generated on the first run, then read back."""
+    """Get the owner's password: generated on the first run, then read back."""
     path = config_dir / LOGIN_FILE
     if path.exists():
         password: str = json.loads(path.read_text())["password"]
@@ -137,7 +137,7 @@ def banner(
     states: dict[str, Any],
     config_dir: Path,
 ) -> str:
-    """What to open and what to try."""
+    """Write what to open and what to try."""
     first = next(iter(states))
     device_id = client.request(
         "POST", "/api/template", json_body={"template": f"{{{{ device_id('{first}') }}}}"}

@@ -127,7 +127,7 @@ def http_request_bytes(
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    """Find a TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((LOCALHOST, 0))
         port: int = sock.getsockname()[1]
@@ -183,7 +183,7 @@ class ManagedProcess:
             )
 
     def log_tail(self, lines: int = 30) -> str:
-        """The last lines the process wrote."""
+        """Read the last lines the process wrote."""
         try:
             text = self.log_path.read_text(errors="replace")
         except OSError:
@@ -380,7 +380,7 @@ class HomeAssistantClient:
     # -- plumbing
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        """An authenticated request to ``path``."""
+        """Send an authenticated request to ``path``."""
         return http_request(method, f"{self.url}{path}", token=self.token, **kwargs)
 
     def wait(self, what: str, check: Callable[[], Any], *, timeout: float) -> Any:
@@ -398,7 +398,7 @@ class HomeAssistantClient:
         self.wait("Home Assistant's HTTP server", self.onboarding_done_or_pending, timeout=timeout)
 
     def onboarding_done_or_pending(self) -> bool:
-        """True as soon as the onboarding view gives a definite answer."""
+        """Return True as soon as the onboarding view gives a definite answer."""
         self.onboarding_done()
         return True
 
@@ -488,7 +488,7 @@ class HomeAssistantClient:
     # -- config entries and flows
 
     def config_entries(self, domain: str = DOMAIN) -> list[dict[str, Any]]:
-        """The config entries of ``domain``."""
+        """List the config entries of ``domain``."""
         entries: list[dict[str, Any]] = self.request(
             "GET", f"/api/config/config_entries/entry?domain={domain}"
         )
@@ -544,7 +544,7 @@ class HomeAssistantClient:
         return sorted(entity_ids)
 
     def states(self, entity_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """Current state objects of ``entity_ids`` (missing ones are left out)."""
+        """Read the current state objects of ``entity_ids`` (missing ones are left out)."""
         wanted = set(entity_ids)
         return {
             state["entity_id"]: state

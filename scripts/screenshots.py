@@ -299,7 +299,7 @@ def save_optimised_png(png: bytes, path: Path) -> None:
 
 @contextlib.contextmanager
 def chromium_page(executable: str) -> Iterator[Page]:
-    """A page of headless Chromium (the given binary, no download), 1280x800."""
+    """Open a page of headless Chromium (the given binary, no download), 1280x800."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, headless=True)
         try:
@@ -351,7 +351,7 @@ def field_errors(browser: Browser, flow: Any) -> dict[str, str]:
 
 
 def device_page(browser: Browser, device_id: str, names: list[str]) -> None:
-    """The device page, tall enough to show every entity card."""
+    """Capture the device page, tall enough to show every entity card."""
     page = browser.page
     browser.goto(f"/config/devices/device/{device_id}")
     for name in names:
@@ -373,7 +373,7 @@ def device_page(browser: Browser, device_id: str, names: list[str]) -> None:
 
 
 def doorbell_dialog(browser: Browser, doorbell: str) -> None:
-    """The doorbell's more-info dialog, showing the ring."""
+    """Capture the doorbell's more-info dialog, showing the ring."""
     dialog = browser.open_more_info(doorbell)
     browser.see_text("Doorbell", "the doorbell's more-info dialog", scope=dialog)
     browser.see_text("Ring", "the doorbell's more-info dialog (the last event)", scope=dialog)
@@ -382,7 +382,7 @@ def doorbell_dialog(browser: Browser, doorbell: str) -> None:
 
 
 def camera_dialog(browser: Browser, simulator: SimulatorHandle, camera: str) -> None:
-    """The camera's more-info dialog with the simulator's snapshot loaded."""
+    """Capture the camera's more-info dialog with the simulator's snapshot loaded."""
     before = int(simulator.control("counters").get("snapshots", 0))
     dialog = browser.open_more_info(camera)
     image = dialog.locator("ha-camera-stream img, ha-camera-stream video").first
@@ -401,7 +401,7 @@ def camera_dialog(browser: Browser, simulator: SimulatorHandle, camera: str) -> 
 
 
 def options_form(browser: Browser) -> None:
-    """The options form, opened with the entry's Configure button."""
+    """Capture the options form, opened with the entry's Configure button."""
     browser.goto(f"/config/integrations/integration/{DOMAIN}")
     page = browser.page
     browser.expect(
@@ -419,7 +419,7 @@ def options_form(browser: Browser) -> None:
 
 
 def config_flow_forms(browser: Browser, simulator: SimulatorHandle, expected_error: str) -> None:
-    """The Add-integration form, then the same form with the wrong-password error."""
+    """Capture the Add-integration form, then the same form with the wrong-password error."""
     page = browser.page
     browser.goto(f"/config/integrations/dashboard/add?domain={DOMAIN}")
     # Home Assistant asks first whether to set up the integration.
@@ -452,7 +452,7 @@ def config_flow_forms(browser: Browser, simulator: SimulatorHandle, expected_err
 
 
 def entity_names(client: HomeAssistantClient, states: dict[str, Any], device_id: str) -> list[str]:
-    """The names the device page shows: friendly names without the device name."""
+    """List the names the device page shows: friendly names without the device name."""
     device_name = template(client, f"{{{{ device_attr('{device_id}', 'name') }}}}")
     names = []
     for state in states.values():

@@ -17,7 +17,7 @@ from .tls import self_signed_context
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line of the simulator."""
+    """Build the command line of the simulator."""
     parser = argparse.ArgumentParser(
         prog="python -m simulator",
         description="Simulate a BAS-IP intercom's web API (for demos and tests).",
@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def banner(device: DeviceSimulator) -> str:
-    """What the simulator prints once it listens: its URL and how to poke it."""
+    """Write what the simulator prints once it listens: its URL and how to poke it."""
     url = device.url
     insecure = "-k " if url.startswith("https") else ""
     variant = f", log {device.log_variant}" if device.log_variant else ""

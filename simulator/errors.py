@@ -28,7 +28,7 @@ def flat_error(status: int, message: str) -> web.Response:
 
 
 async def read_json(request: web.BaseRequest) -> tuple[Any, str | None]:
-    """``(decoded body, None)`` or ``(None, reason it is not JSON)``."""
+    """Read the body as JSON: ``(decoded body, None)`` or ``(None, reason it is not JSON)``."""
     raw = await request.read()
     try:
         return json.loads(raw), None
@@ -48,7 +48,7 @@ class Errors:
     def error(
         self, status: int, code: str, message: str, data: dict[str, str] | None = None
     ) -> web.Response:
-        """An error in the family's shape; ``data`` maps parameters to reasons."""
+        """Build an error in the family's shape; ``data`` maps parameters to reasons."""
         if self.style is ErrorStyle.FLAT:
             body: dict[str, Any] = {"error": message}
             if data is not None:

@@ -103,7 +103,7 @@ class DeviceFacade:
         self.auth.expire_tokens()
 
     def check_login(self, username: str | None, digest: str | None) -> str | None:
-        """A fresh token for good credentials, else ``None``; both are logged."""
+        """Check a login: a fresh token for good credentials, else ``None``; both are logged."""
         token = self.auth.login(username, digest)
         if token is None:
             self.log.event("incorrect_login_api_call", category="warning")
@@ -167,7 +167,7 @@ class DeviceFacade:
         return self.doors.status_answer()
 
     def record_lock_open(self, lock: int) -> None:
-        """An API lock release: counted and logged as ``access_granted_by_api_call``."""
+        """Record an API lock release: counted and logged as ``access_granted_by_api_call``."""
         self.doors.release(lock)
 
     def snapshot_body(self) -> tuple[bytes, str]:
@@ -191,7 +191,7 @@ class DeviceFacade:
         await self.system.wait_booted()
 
     def _booted(self) -> None:
-        """What a finished reboot does: tokens and holds forgotten, the boot logged."""
+        """Finish a reboot: tokens and holds forgotten, the boot logged."""
         self.auth.expire_tokens()
         self.doors.emergency_holds.clear()
         self.log.event("device_booted")
@@ -207,7 +207,7 @@ class DeviceFacade:
         self.camera.snapshots = 0
 
     def counters(self) -> dict[str, Any]:
-        """What ``GET /_simulator/counters`` answers.
+        """Build what ``GET /_simulator/counters`` answers.
 
         ``lock_opens``, ``reboots`` and ``snapshots`` appear once they count
         something, so a device that used none of them answers as before.

@@ -49,7 +49,7 @@ def drop_connection(request: web.BaseRequest) -> web.Response:
 def fault_response(
     request: web.BaseRequest, fault: Fault, body: Any, errors: Errors
 ) -> web.StreamResponse:
-    """The answer ``fault`` gives instead of the endpoint's."""
+    """Build the answer ``fault`` gives instead of the endpoint's."""
     if fault is Fault.DROP_CONNECTION:
         return drop_connection(request)
     if fault is Fault.HTML_500:

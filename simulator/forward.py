@@ -31,7 +31,7 @@ class Forward[T]:
     @overload
     def __get__(self, instance: object, owner: type | None = None) -> T: ...
     def __get__(self, instance: object, owner: type | None = None) -> T | Self:
-        """The component's value (the descriptor itself on the class)."""
+        """Read the component's value (the descriptor itself on the class)."""
         if instance is None:
             return self
         return cast(T, getattr(getattr(instance, self.component), self.name))

@@ -45,5 +45,5 @@ HUGE_SIZE: Final = 5 * 1024 * 1024 + 64 * 1024
 
 
 def huge_jpeg() -> bytes:
-    """A JPEG-looking body larger than 5 MiB (the real picture, then padding)."""
+    """Build a JPEG-looking body larger than 5 MiB (the real picture, then padding)."""
     return SNAPSHOT_JPEG[:-2] + b"\x00" * (HUGE_SIZE - len(SNAPSHOT_JPEG)) + b"\xff\xd9"

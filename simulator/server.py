@@ -200,7 +200,7 @@ class DeviceSimulator(LogControls, DeviceFacade):
             pass
 
     def state(self) -> dict[str, Any]:
-        """What ``GET /_simulator/state`` answers (no password, no token)."""
+        """Build what ``GET /_simulator/state`` answers (no password, no token)."""
         settings = self.sip_settings
         # The state is served over HTTP and printed by demos: keep the SIP
         # password out of it.
@@ -248,7 +248,7 @@ class DeviceSimulator(LogControls, DeviceFacade):
         return response
 
     async def _device_answer(self, request: web.BaseRequest, path: str) -> web.StreamResponse:
-        """A device API answer (counted, delayed, faulted), dated by the device clock."""
+        """Serve a device API answer (counted, delayed, faulted), dated by the device clock."""
         self.traffic.requests[path] += 1
         if self.system.rebooting:
             return drop_connection(request)

@@ -19,7 +19,7 @@ from cryptography.x509.oid import NameOID
 
 
 def self_signed_context(host: str = "127.0.0.1") -> ssl.SSLContext:
-    """A server SSL context with a fresh self-signed certificate for ``host``."""
+    """Create a server SSL context with a fresh self-signed certificate for ``host``."""
     # EC keys are generated in milliseconds, RSA would slow down test set-up.
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "BAS-IP simulator")])

@@ -71,7 +71,7 @@ async def _probe_locks(client: BasIpClient, is_monitor: bool) -> tuple[int, bool
 
 
 async def _probe_door(client: BasIpClient) -> DoorStatus | None:
-    """The door contact, or ``None`` where there is no door sensor."""
+    """Read the door contact, or ``None`` where there is no door sensor."""
     try:
         return await client.get_door_status()
     except (BasIpUnsupportedDeviceError, BasIpPermissionError):

@@ -140,7 +140,7 @@ class BasIpDoorSensor(BasIpSipEntity, BinarySensorEntity):
 
     @callback
     def _handle_coordinator_update(self) -> None:
-        """A door-status read replaces what the events said (a refresh without one does not)."""
+        """Let a door-status read replace what the events said (a refresh without one does not)."""
         if self.coordinator.data.door_read:
             self._from_event = None
         super()._handle_coordinator_update()

@@ -90,11 +90,11 @@ class BasIpCamera(BasIpSipEntity, Camera):
     async def async_camera_image(
         self, width: int | None = None, height: int | None = None
     ) -> bytes | None:
-        """A JPEG snapshot; a failed one raises a translated error, the entity stays."""
+        """Fetch a JPEG snapshot; a failed one raises a translated error, the entity stays."""
         return await self._snapshots.async_jpeg()
 
     async def stream_source(self) -> str | None:
-        """The RTSP URL (with credentials) for Home Assistant's stream and WebRTC."""
+        """Build the RTSP URL (with credentials) for Home Assistant's stream and WebRTC."""
         credentials = self._credentials()
         if credentials is None:
             return None

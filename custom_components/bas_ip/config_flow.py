@@ -79,7 +79,7 @@ def _seconds(low: int, high: int) -> vol.All:
 
 
 def polling_schema(event_interval: int = DEFAULT_EVENT_INTERVAL) -> vol.Schema:
-    """The polling options; ``event_interval`` is this device's default (README)."""
+    """Build the polling options; ``event_interval`` is this device's default (README)."""
     return vol.Schema(
         {
             vol.Required(CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL): _seconds(
@@ -155,7 +155,7 @@ class BasIpConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
-        """The device rejected the stored credentials."""
+        """Start reauthentication: the device rejected the stored credentials."""
         return await self.async_step_reauth_confirm()
 
     async def async_step_reauth_confirm(
@@ -271,7 +271,7 @@ class BasIpOptionsFlow(OptionsFlow):
 
 
 def _merge_rtsp_options(stored: Mapping[str, Any], user_input: dict[str, Any]) -> dict[str, Any]:
-    """The new options; an empty RTSP password keeps the stored one.
+    """Merge the new options; an empty RTSP password keeps the stored one.
 
     Clearing the RTSP username clears both: the device's own credentials are
     then used again.

@@ -184,7 +184,7 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
         )
 
     def _door_carried_over(self) -> DoorStatus | None:
-        """The last door status, when this refresh leaves the door contact out (else ``None``).
+        """Keep the last door status when this refresh leaves the door contact out (else ``None``).
 
         At default options the device gets exactly its budget of requests a
         minute; a token renewal costs a few more. Each of them is given back

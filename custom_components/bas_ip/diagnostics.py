@@ -90,7 +90,7 @@ async def async_get_config_entry_diagnostics(
 
 
 def _log_report(reader: EventLogReader | None) -> dict[str, Any] | None:
-    """What this device's log looks like: names and counts only, no values."""
+    """Describe what this device's log looks like: names and counts only, no values."""
     if reader is None:
         return None
     layout = reader.layout

@@ -19,7 +19,7 @@ from .runtime import BasIpRuntimeData
 
 
 def device_registry_info(runtime: BasIpRuntimeData) -> DeviceInfo:
-    """The device every entity of an entry belongs to."""
+    """Describe the device every entity of an entry belongs to."""
     info = runtime.device_info
     return DeviceInfo(
         identifiers={(DOMAIN, info.serial_number)},
@@ -109,7 +109,7 @@ class BasIpEventChannelEntity(BasIpEntity[BasIpEventCoordinator]):
 
     @callback
     def _handle_events(self, events: tuple[IntercomEvent, ...]) -> None:
-        """The new events of one poll, oldest first (entities that react override it)."""
+        """Handle the new events of one poll, oldest first (entities that react override it)."""
 
     @property
     def available(self) -> bool:

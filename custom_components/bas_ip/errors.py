@@ -92,7 +92,7 @@ _FALLBACK = ErrorRule(BasIpError, "update_failed", ErrorKind.TRANSIENT, "base")
 
 
 def error_rule(err: BasIpError) -> ErrorRule:
-    """The rule for ``err``."""
+    """Find the rule for ``err``."""
     return next((rule for rule in ERROR_RULES if isinstance(err, rule.error)), _FALLBACK)
 
 
@@ -116,7 +116,7 @@ def translate_error(
     transient: type[UpdateFailed | ConfigEntryNotReady] = UpdateFailed,
     permanent: type[UpdateFailed | ConfigEntryError] = ConfigEntryError,
 ) -> HomeAssistantError:
-    """The exception set-up or polling raises for ``err``.
+    """Translate ``err`` into the exception set-up or polling raises.
 
     Authentication → reauthentication. A device that cannot work as configured
     (no permission, no API v1) → ``permanent`` (``ConfigEntryError`` during
@@ -140,13 +140,13 @@ def translate_error(
 
 
 def flow_error(err: BasIpError) -> dict[str, str]:
-    """The config flow's ``errors``: the field the error belongs on, and its key."""
+    """Build the config flow's ``errors``: the field the error belongs on, and its key."""
     rule = error_rule(err)
     return {rule.field: rule.key}
 
 
 def action_error(err: BasIpError, entry: ConfigEntry) -> HomeAssistantError:
-    """The exception an action (a press, a switch, a service call) raises.
+    """Translate ``err`` into the exception an action (a press, a switch, a service call) raises.
 
     A refused value is the caller's to fix (``ServiceValidationError``);
     anything else is a failure of the device or the connection.

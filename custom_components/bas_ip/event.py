@@ -110,7 +110,7 @@ async def async_setup_entry(
 
 
 def _plain(value: object) -> str | int | None:
-    """A settings value as it appears in event data (JSON-friendly)."""
+    """Render a settings value as it appears in event data (JSON-friendly)."""
     if isinstance(value, StunServer):
         return f"{value.host}:{value.port}"
     if value is None or isinstance(value, int):

@@ -84,7 +84,7 @@ class EventBatchFollower:
         return batch
 
     def take_new(self) -> tuple[IntercomEvent, ...] | None:
-        """The events of a poll not handled yet, or ``None`` when there is none."""
+        """Take the events of a poll not handled yet, or ``None`` when there is none."""
         batch: EventBatch | None = self._events.data
         if batch is None or not self._events.last_update_success or batch.seq <= self._handled_seq:
             return None

@@ -16,7 +16,7 @@ from .const import MANUFACTURER
 def create_client(
     hass: HomeAssistant, data: Mapping[str, Any], *, expected_serial: str | None = None
 ) -> BasIpClient:
-    """A client on Home Assistant's shared HTTP session.
+    """Create a client on Home Assistant's shared HTTP session.
 
     ``expected_serial`` makes the client check the device's serial number
     before every login, so credentials never go to a device that took over

@@ -90,5 +90,5 @@ class BasIpLastVisitorImage(BasIpEventChannelEntity, ImageEntity):
         self.async_write_ha_state()
 
     async def async_image(self) -> bytes | None:
-        """The snapshot of the last ring."""
+        """Return the snapshot of the last ring."""
         return self._image

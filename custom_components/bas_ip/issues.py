@@ -86,7 +86,7 @@ def async_create_device_mismatch_issue(
 
 @callback
 def async_delete_device_mismatch_issue(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """The expected device answers again."""
+    """Withdraw the device-mismatch issue: the expected device answers again."""
     ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_DEVICE_MISMATCH, entry))
 
 
@@ -101,7 +101,7 @@ def async_create_log_order_issue(
 
 @callback
 def async_delete_log_order_issue(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """The log reads in order again."""
+    """Withdraw the log-order issue: the log reads in order again."""
     ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_LOG_ORDER, entry))
 
 

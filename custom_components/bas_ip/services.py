@@ -56,7 +56,7 @@ _ACTION_FIELDS: Final = {
 
 
 def _one_id(value: Any) -> str:
-    """An id, also as the one-item list an action's ``target`` produces."""
+    """Accept an id, also as the one-item list an action's ``target`` produces."""
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
     return cv.string(value)
@@ -104,14 +104,14 @@ def _invalid(field: str, entry: BasIpConfigEntry) -> HomeAssistantError:
 
 
 def _client_error(err: BasIpError, entry: BasIpConfigEntry) -> HomeAssistantError:
-    """The translated error of a failed device call, naming the action's field."""
+    """Translate the error of a failed device call, naming the action's field."""
     if isinstance(err, BasIpValidationError) and err.field is not None:
         return _invalid(_ACTION_FIELDS.get(err.field, err.field), entry)
     return action_error(err, entry)
 
 
 def _target_entry(hass: HomeAssistant, call: ServiceCall) -> BasIpConfigEntry:
-    """The loaded entry the call names, by its id or by its device."""
+    """Find the loaded entry the call names, by its id or by its device."""
     entry_id: str | None = call.data.get(ATTR_CONFIG_ENTRY_ID)
     device_id: str | None = call.data.get(ATTR_DEVICE_ID)
     if (entry_id is None) == (device_id is None):
@@ -141,7 +141,7 @@ def _target_entry(hass: HomeAssistant, call: ServiceCall) -> BasIpConfigEntry:
 
 
 def _hold_open_lock(entry: BasIpConfigEntry, call: ServiceCall) -> int:
-    """The lock to hold open or close, on a device that can hold a door open."""
+    """Check the lock to hold open or close, on a device that can hold a door open."""
     capabilities = entry.runtime_data.capabilities
     if not capabilities.emergency_hold:
         raise _refused("hold_open_unsupported", title=entry.title)
@@ -165,7 +165,7 @@ async def _async_end_hold_open(entry: BasIpConfigEntry, call: ServiceCall) -> No
 
 
 def _stun(entry: BasIpConfigEntry, call: ServiceCall) -> StunServer | None:
-    """The STUN server to write: a field left out keeps the device's value."""
+    """Build the STUN server to write: a field left out keeps the device's value."""
     host: str | None = call.data.get(ATTR_STUN_HOST)
     port: int | None = call.data.get(ATTR_STUN_PORT)
     if host is None and port is None:

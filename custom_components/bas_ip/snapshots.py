@@ -53,7 +53,7 @@ class SnapshotSource:
         return self._jpeg
 
     async def async_jpeg(self, *, max_age: float = SNAPSHOT_REUSE_SECONDS) -> bytes:
-        """A snapshot no older than ``max_age`` seconds; raises the client's errors."""
+        """Get a snapshot no older than ``max_age`` seconds; raises the client's errors."""
         async with self._lock:
             # Callers that waited for the lock get the snapshot it produced.
             if self._jpeg is not None and time.monotonic() - self._taken < max_age:

@@ -46,7 +46,7 @@ PREFIX_ROUTES: Final[tuple[tuple[str, Handler], ...]] = (
 
 
 def route(path: str) -> Handler | None:
-    """The handler of an ``/api/v1`` path, or ``None`` (404)."""
+    """Find the handler of an ``/api/v1`` path, or ``None`` (404)."""
     handler = ROUTES.get(path)
     if handler is not None:
         return handler

@@ -60,7 +60,7 @@ async def lock_open(device: DeviceSimulator, request: web.BaseRequest) -> web.St
 
 
 async def door_status(device: DeviceSimulator, request: web.BaseRequest) -> web.StreamResponse:
-    """The door contact; 400 (flat, every family) when the input is not a door sensor."""
+    """Answer the door contact; 400 (flat, every family) when the input is not a door sensor."""
     if device.profile_data.door_sensor is None:
         return device.errors.not_found()
     if request.method != "GET":

@@ -16,7 +16,7 @@ PATH_LOGOUT: Final = "/api/v1/logout"
 
 
 def bearer_token(request: web.BaseRequest) -> str | None:
-    """The Bearer token of the request, if it carries one."""
+    """Read the Bearer token of the request, if it carries one."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else None
 

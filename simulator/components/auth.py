@@ -20,7 +20,7 @@ FACTORY_PASSWORD: Final = "123456"
 
 
 def md5_hex(password: str) -> str:
-    """The lower-case hex MD5 digest the device compares logins with."""
+    """Compute the lower-case hex MD5 digest the device compares logins with."""
     return hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -59,7 +59,7 @@ class Auth:
         self._passwords.add(password)
 
     def login(self, username: str | None, digest: str | None) -> str | None:
-        """A fresh token for good credentials (counted), else ``None`` (counted as failed)."""
+        """Issue a fresh token for good credentials (counted), else ``None`` (counted as failed)."""
         if username != self.username or digest is None or digest.lower() != self._password_md5:
             self.login_failures += 1
             return None

@@ -31,7 +31,7 @@ class Camera:
     )
 
     def __init__(self, data: ProfileData) -> None:
-        """The profile's snapshot encoding and RTSP credentials."""
+        """Take the profile's snapshot encoding and RTSP credentials."""
         self.snapshot_delay = 0.0
         """Seconds a snapshot takes (real panels need 2-4 s)."""
         self.snapshot_format = data.snapshot_format or "jpeg"

@@ -37,7 +37,7 @@ class Doors:
         door_keys: tuple[str, str, str],
         sensor: bool,
     ) -> None:
-        """A closed door logging ``door_keys`` (opened, closed, open too long) to ``log``."""
+        """Set up a closed door logging ``door_keys`` (opened, closed, open too long) to ``log``."""
         self._clock = clock
         self._log = log
         self._keys = door_keys
@@ -80,7 +80,7 @@ class Doors:
         }
 
     def release(self, lock: int) -> None:
-        """An API lock release: counted and logged as ``access_granted_by_api_call``."""
+        """Count and log an API lock release as ``access_granted_by_api_call``."""
         self.lock_opens[lock] += 1
         self._log.event("access_granted_by_api_call", info={"lock": lock})
 

@@ -36,7 +36,7 @@ class Sip:
     )
 
     def __init__(self, clock: Callable[[], float], data: ProfileData) -> None:
-        """The profile's settings, SIP on, registered since now."""
+        """Start with the profile's settings, SIP on, registered since now."""
         self._clock = clock
         self._data = data
         self.settings: dict[str, Any] = copy.deepcopy(data.sip_settings)

@@ -57,7 +57,7 @@ class Traffic:
         self._global_fault = None
 
     def fault_for(self, path: str) -> tuple[Fault, Any] | None:
-        """The fault ``path`` meets, if any: its own, else the global one."""
+        """Find the fault ``path`` meets, if any: its own, else the global one."""
         entry = self._path_faults.get(path)
         if entry is not None:
             return entry
@@ -66,7 +66,7 @@ class Traffic:
         return None
 
     def describe_faults(self) -> dict[str, Any]:
-        """The faults as the control API's state shows them (``"*"``: the global one)."""
+        """Describe the faults as the control API's state shows them (``"*"``: the global one)."""
         faults: dict[str, Any] = {
             path: {"fault": fault.value, "body": body}
             for path, (fault, body) in self._path_faults.items()

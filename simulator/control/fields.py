@@ -76,7 +76,7 @@ class Field:
     choices: tuple[str, ...] = ()
 
     def expects(self) -> str:
-        """What the value must be, for the error message."""
+        """Say what the value must be, for the error message."""
         words = str(self.kind)
         if self.kind is Kind.CHOICE:
             words = f"one of {', '.join(self.choices)}"
@@ -99,7 +99,7 @@ class Field:
         return self.high is None or value <= self.high
 
     def value(self, body: Mapping[str, Any]) -> Any:
-        """The checked value of this field in ``body``; raises ``ValueError`` with the reason."""
+        """Read this field's checked value in ``body``; raises ``ValueError`` with the reason."""
         if self.name not in body:
             if self.required:
                 raise ValueError(f"{self.name} is required: {self.expects()}")
@@ -115,7 +115,7 @@ class Field:
 def arguments(
     fields: tuple[Field, ...], body: Mapping[str, Any], one_of: tuple[str, ...] = ()
 ) -> dict[str, Any]:
-    """The checked arguments of ``body``; raises ``ValueError`` naming the first bad field.
+    """Read the checked arguments of ``body``; raises ``ValueError`` naming the first bad field.
 
     ``one_of``: at least one of these fields must be given a non-null value.
     """

@@ -85,11 +85,11 @@ class Control:
 
 
 def _nothing(device: DeviceSimulator, args: Args) -> None:
-    """A control that only answers."""
+    """Do nothing: a control that only answers."""
 
 
 def assign(attributes: Mapping[str, str]) -> Call:
-    """A call setting each device attribute from its field, where the field is not null."""
+    """Build a call setting each device attribute from its field, where the field is not null."""
 
     def call(device: DeviceSimulator, args: Args) -> None:
         for field, attribute in attributes.items():

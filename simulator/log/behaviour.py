@@ -80,7 +80,7 @@ class LogBehaviour:
         return found
 
     def describe(self) -> dict[str, object]:
-        """A JSON-able description (for the control API's state)."""
+        """Describe this behaviour as JSON-able data (for the control API's state)."""
         return {
             "honours": sorted(self.honours),
             "default_order": self.default_order,
@@ -158,7 +158,7 @@ LOG_VARIANTS: Final = tuple(_VARIANTS)
 
 
 def log_behaviour(profile: Profile, variant: str | None = None) -> LogBehaviour:
-    """The log of ``profile`` changed as ``variant`` says; ``None``: the profile's own."""
+    """Change the log of ``profile`` as ``variant`` says; ``None``: the profile's own."""
     base = PROFILE_LOGS[profile]
     if variant is None:
         return base

@@ -42,7 +42,7 @@ class DeviceLog:
     def __init__(
         self, clock: Callable[[], float], behaviour: LogBehaviour, variant: str | None = None
     ) -> None:
-        """An empty log following ``clock`` (host unix seconds) with no offset."""
+        """Start an empty log following ``clock`` (host unix seconds) with no offset."""
         self.clock = DeviceClock(clock)
         self.behaviour = behaviour
         self.variant = variant
@@ -91,7 +91,7 @@ class DeviceLog:
         del self.items[: max(len(self.items) - capacity, 0)]
 
     def page(self, limit: int, page_number: int, order: Order) -> dict[str, Any]:
-        """The API answer for one page in ``order`` (scrambled if the device scrambles).
+        """Build the API answer for one page in ``order`` (scrambled if the device scrambles).
 
         A page past the end is empty with the real totals; an empty log has
         0 pages (inferred).
@@ -119,5 +119,5 @@ class DeviceLog:
         }
 
     def describe(self) -> dict[str, Any]:
-        """The log's variant and behaviour, for the control API's state."""
+        """Describe the log's variant and behaviour, for the control API's state."""
         return {"variant": self.variant, **self.behaviour.describe()}

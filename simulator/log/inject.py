@@ -115,7 +115,7 @@ class LogControls:
         return self.log.event(self._data.ring_key, info={"number": number})
 
     def missed_call(self, number: str = "101") -> dict[str, Any]:
-        """A call nobody answered: the profile's missed-call key."""
+        """Log a call nobody answered: the profile's missed-call key."""
         return self.log.event(self._data.missed_key, info={"number": number})
 
     # --- access ----------------------------------------------------------------
@@ -136,7 +136,7 @@ class LogControls:
         owner: str | None = DEFAULT_OWNER,
         apartment: str | None = DEFAULT_APARTMENT,
     ) -> dict[str, Any]:
-        """A valid card of ``owner`` opened ``lock``."""
+        """Log that a valid card of ``owner`` opened ``lock``."""
         return self._access(GRANTED, "card", card, lock, (owner, apartment))
 
     def card_denied(
@@ -147,7 +147,7 @@ class LogControls:
         owner: str | None = None,
         apartment: str | None = None,
     ) -> dict[str, Any]:
-        """An unknown card was refused (it has no owner unless given)."""
+        """Log that an unknown card was refused (it has no owner unless given)."""
         key = "access_denied_by_unknown_card"
         return self._access(key, "card", card, lock, (owner, apartment))
 
@@ -159,7 +159,7 @@ class LogControls:
         owner: str | None = None,
         apartment: str | None = None,
     ) -> dict[str, Any]:
-        """The master code opened ``lock`` (it has no owner unless given)."""
+        """Log that the master code opened ``lock`` (it has no owner unless given)."""
         key = "access_granted_by_master_code"
         return self._access(key, "input_code", code, lock, (owner, apartment))
 
@@ -171,7 +171,7 @@ class LogControls:
         owner: str | None = None,
         apartment: str | None = None,
     ) -> dict[str, Any]:
-        """A wrong code was refused."""
+        """Log that a wrong code was refused."""
         key = "access_denied_by_not_valid_input_code"
         return self._access(key, "input_code", code, lock, (owner, apartment))
 
@@ -183,7 +183,7 @@ class LogControls:
         owner: str | None = DEFAULT_OWNER,
         apartment: str | None = DEFAULT_APARTMENT,
     ) -> dict[str, Any]:
-        """A valid QR code (a UUID) of ``owner`` opened ``lock``."""
+        """Log that a valid QR code (a UUID) of ``owner`` opened ``lock``."""
         return self._access(GRANTED, "qr", qr, lock, (owner, apartment))
 
     def qr_denied(
@@ -194,7 +194,7 @@ class LogControls:
         owner: str | None = None,
         apartment: str | None = None,
     ) -> dict[str, Any]:
-        """An unknown QR code was refused."""
+        """Log that an unknown QR code was refused."""
         key = "access_denied_by_unknown_qr_code"
         return self._access(key, "qr", qr, lock, (owner, apartment))
 
@@ -206,9 +206,9 @@ class LogControls:
         owner: str | None = DEFAULT_OWNER,
         apartment: str | None = DEFAULT_APARTMENT,
     ) -> dict[str, Any]:
-        """A known face of ``owner`` opened ``lock`` (``type`` ``face_id``)."""
+        """Log that a known face of ``owner`` opened ``lock`` (``type`` ``face_id``)."""
         return self._access(GRANTED, "face_id", face, lock, (owner, apartment))
 
     def exit_button(self, lock: int = 1) -> dict[str, Any]:
-        """The exit button inside opened ``lock``."""
+        """Log that the exit button inside opened ``lock``."""
         return self.log.event("lock_was_opened_by_exit_btn", info={"lock": lock})

@@ -49,7 +49,7 @@ def access_model(
     owner: str | None = None,
     apartment: str | None = None,
 ) -> dict[str, Any]:
-    """The ``info.model`` of an access event; ``None`` fields are left out."""
+    """Build the ``info.model`` of an access event; ``None`` fields are left out."""
     model: dict[str, Any] = {}
     if lock is not None:
         model["lock"] = lock
@@ -63,7 +63,7 @@ def access_model(
 
 
 def legacy_model(model: Mapping[str, Any]) -> dict[str, Any]:
-    """A card or code model as the legacy shape had it: ``{"card"|"code", "lock"}``."""
+    """Rewrite a card or code model as the legacy shape had it: ``{"card"|"code", "lock"}``."""
     field = _LEGACY_FIELDS.get(str(model.get("type")))
     if field is None or "number" not in model:
         return dict(model)
@@ -74,7 +74,7 @@ def legacy_model(model: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def describe(key: str, model: Mapping[str, Any]) -> str:
-    """A short English ``info.text``; never the identifier itself (inferred wording)."""
+    """Write a short English ``info.text``; never the identifier itself (inferred wording)."""
     parts: list[str] = []
     label = TYPE_LABELS.get(str(model.get("type")))
     if label is not None:

@@ -41,5 +41,5 @@ EVENT_NAMES: Final[Mapping[str, str]] = {
 
 
 def english_name(key: str) -> str:
-    """The English name of ``key``; unknown keys get a readable form of themselves."""
+    """Look up the English name of ``key``; unknown keys get a readable form of themselves."""
     return EVENT_NAMES.get(key) or key.replace("_", " ").capitalize()

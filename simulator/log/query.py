@@ -44,7 +44,7 @@ def _order_by(value: str) -> Order | None:
 
 
 def requested_order(behaviour: LogBehaviour, query: Mapping[str, str]) -> Order | SortRefused:
-    """The order ``query`` asks ``behaviour``'s device for, or why it is refused.
+    """Find the order ``query`` asks ``behaviour``'s device for, or why it is refused.
 
     ``order_by`` wins over ``sort_type`` where a device honours both; no
     honoured parameter gives the default order.

@@ -235,7 +235,7 @@ class BasIpClient:
     # --- doors ----------------------------------------------------------------
 
     async def get_lock_count(self) -> int | None:
-        """Number of locks; ``None`` where the device does not say (404: assume one)."""
+        """Read the number of locks; ``None`` where the device does not say (404: assume one)."""
         try:
             data = await self._auth.request("GET", PATH_LOCK_TYPE)
         except BasIpUnsupportedDeviceError:
@@ -248,7 +248,7 @@ class BasIpClient:
         await self._action("GET", PATH_LOCK_OPEN.format(lock=lock))
 
     async def get_door_status(self) -> DoorStatus | None:
-        """The door contact, or ``None`` where the input is not a door sensor."""
+        """Read the door contact, or ``None`` where the input is not a door sensor."""
         data = await self._auth.request(
             "GET", PATH_DOOR_STATUS, none_if_error=DOOR_SENSOR_NOT_ACTIVATED
         )
@@ -299,7 +299,7 @@ class BasIpClient:
     # --- internals ------------------------------------------------------------
 
     async def _action(self, method: str, path: str, *, json: Any = None) -> None:
-        """An action: any 2xx is done; a refused value is a validation error."""
+        """Send an action: any 2xx is done; a refused value is a validation error."""
         await self._auth.request(
             method, path, json=json, expect="bytes", max_bytes=_ACTION_MAX_BYTES, validation=True
         )

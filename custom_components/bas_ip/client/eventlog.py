@@ -185,7 +185,7 @@ class EventLogReader:
         }
 
     def mark_interrupted(self) -> None:
-        """Polling stopped for a while: find the device's now again before delivering."""
+        """Mark that polling stopped for a while: find the device's now again before delivering."""
         self._interrupted = True
         # Logins before now (token renewals while events were off) are old markers.
         self._logins_at_last_poll = self._client.login_count
@@ -212,7 +212,7 @@ class EventLogReader:
         return LogView(self._client, self._layout)
 
     async def _top(self) -> tuple[LogView, _Read]:
-        """The newest entries; one new probe when a page breaks the layout's order."""
+        """Read the newest entries; one new probe when a page breaks the layout's order."""
         view = await self._view()
         try:
             chunk = await view.top(limit=self._page_limit, known_total=self._total)
@@ -272,7 +272,7 @@ class EventLogReader:
         return total is not None and self._total is not None and total < self._total
 
     def _learn_cap(self, total: int | None, new: int) -> None:
-        """A log at its size cap keeps its total while items arrive: totals stop telling."""
+        """Spot a log at its size cap: it keeps its total as items arrive; totals stop telling."""
         if total is None or self._total is None:
             return
         if total > self._total:
@@ -341,7 +341,7 @@ class EventLogReader:
         self._logins_at_last_poll = self._client.login_count
 
     def _device_now(self, items: Sequence[LogItem], device_time_ms: int | None) -> tuple[int, int]:
-        """The device's now and the place (newest first) from which ages count.
+        """Find the device's now and the place (newest first) from which ages count.
 
         Rings above an own-login marker were logged after it: they are fresh.
         """

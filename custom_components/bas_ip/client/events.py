@@ -164,7 +164,7 @@ _MULTI_ACCESS_PREFIX: Final = "multi_access_"
 
 
 def ring_keys(device_type: str | None) -> frozenset[str]:
-    """The keys that mean "someone rang" on this kind of device.
+    """Pick the keys that mean "someone rang" on this kind of device.
 
     An unknown device type accepts both: a device logs one or the other.
     """
@@ -178,7 +178,7 @@ def ring_keys(device_type: str | None) -> frozenset[str]:
 
 
 def _lock(info: Mapping[str, Any]) -> int | None:
-    """The lock number; 0 means all locks and is kept as 0."""
+    """Read the lock number; 0 means all locks and is kept as 0."""
     for name in _LOCK_FIELDS:
         value = info.get(name)
         if isinstance(value, bool):
@@ -203,7 +203,7 @@ def _identifier(info: Mapping[str, Any]) -> str | None:
 
 
 def _text(info: Mapping[str, Any], name: str) -> str | None:
-    """A text field, ``None`` when absent or blank."""
+    """Read a text field, ``None`` when absent or blank."""
     value = info.get(name)
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
@@ -211,7 +211,7 @@ def _text(info: Mapping[str, Any], name: str) -> str | None:
 
 
 def _type_method(info: Mapping[str, Any]) -> str | None:
-    """The method ``info.model.type`` names, ``None`` when absent or unknown."""
+    """Look up the method ``info.model.type`` names, ``None`` when absent or unknown."""
     value = info.get(_TYPE_FIELD)
     if not isinstance(value, str):
         return None
@@ -219,7 +219,7 @@ def _type_method(info: Mapping[str, Any]) -> str | None:
 
 
 def _access(key: str) -> tuple[str, str] | None:
-    """The access event type and the key's own method, ``None`` for no access key."""
+    """Derive the access event type and the key's own method, ``None`` for no access key."""
     for table, type_ in ((_GRANTED, "granted"), (_DENIED, "denied")):
         if (method := table.get(key)) is not None:
             return type_, method
@@ -245,7 +245,7 @@ def _number(info: Mapping[str, Any]) -> str | None:
 
 
 def classify(item: LogItem, *, device_type: str | None) -> IntercomEvent:
-    """The event a log item stands for."""
+    """Classify a log item as the event it stands for."""
     key = item.key
     info = item.info
     rings = ring_keys(device_type)

@@ -28,7 +28,7 @@ _WINDOW_MAX: Final = 500
 
 
 def load_window(cursor: Mapping[str, Any]) -> list[str] | None:
-    """The window of a stored cursor; ``None`` for a missing or broken one."""
+    """Load the window of a stored cursor; ``None`` for a missing or broken one."""
     window = cursor.get("window")
     if not isinstance(window, list) or len(window) > _WINDOW_MAX:
         return None
@@ -38,17 +38,17 @@ def load_window(cursor: Mapping[str, Any]) -> list[str] | None:
 
 
 def int_or_none(value: Any) -> int | None:
-    """A stored whole number, or ``None``."""
+    """Return a stored whole number, or ``None``."""
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def fingerprints(slots: Sequence[LogSlot]) -> list[str]:
-    """The fingerprints of ``slots``, in order."""
+    """List the fingerprints of ``slots``, in order."""
     return [slot.fingerprint for slot in slots]
 
 
 def first_item(slots: Sequence[LogSlot]) -> LogItem | None:
-    """The first parsed item of ``slots``."""
+    """Find the first parsed item of ``slots``."""
     return next((slot.item for slot in slots if slot.item is not None), None)
 
 

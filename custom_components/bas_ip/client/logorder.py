@@ -36,7 +36,7 @@ class LogDialect(StrEnum):
     """No parameter: the device's own order."""
 
     def params(self) -> dict[str, str]:
-        """The query parameters that ask this dialect for newest first."""
+        """Build the query parameters that ask this dialect for newest first."""
         match self:
             case LogDialect.SORT_TYPE:
                 return {"sort_type": "desc"}
@@ -71,7 +71,10 @@ def reads_newest_first(timestamps: Sequence[int]) -> bool | None:
 
 
 def page_order(timestamps: Sequence[int]) -> bool | None:
-    """``True`` newest first, ``False`` oldest first, ``None`` cannot tell or neither."""
+    """Tell the order of a page from its timestamps.
+
+    ``True`` newest first, ``False`` oldest first, ``None`` cannot tell or neither.
+    """
     newest = reads_newest_first(timestamps)
     oldest = reads_newest_first(timestamps[::-1])
     if newest and not oldest:
@@ -110,7 +113,7 @@ class LogLayout:
 
     @classmethod
     def from_dict(cls, data: Any) -> Self | None:
-        """A stored layout; ``None`` for anything that is not one."""
+        """Load a stored layout; ``None`` for anything that is not one."""
         if not isinstance(data, Mapping) or data.get("version") != LAYOUT_VERSION:
             return None
         dialect = data.get("dialect")
@@ -134,8 +137,10 @@ class LogLayout:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProbeStep:
-    """What one dialect did when tried: ``newest_first``, ``oldest_first``,
-    ``refused``, ``unclear`` or ``unreadable``."""
+    """What one dialect did when tried.
+
+    Its outcome is ``newest_first``, ``oldest_first``, ``refused``, ``unclear`` or ``unreadable``.
+    """
 
     dialect: LogDialect
     outcome: str

@@ -145,7 +145,7 @@ class LogView:
         return answer
 
     async def top(self, *, limit: int, known_total: int | None) -> Chunk:
-        """The newest entries: page 1, or the last page (and the one before when short)."""
+        """Read the newest entries: page 1, or the last page (and the one before when short)."""
         if self.layout.newest_first:
             page = await self._read(limit, 1)
             return Chunk(

@@ -31,7 +31,7 @@ def sniff_image(data: bytes) -> str | None:
 
 
 def decode_snapshot(body: bytes) -> Snapshot:
-    """The image in ``body``; :class:`BasIpResponseError` for anything else.
+    """Decode the image in ``body``; :class:`BasIpResponseError` for anything else.
 
     Base64 is decoded strictly (only the base64 alphabet and padding; ASCII
     whitespace, such as line breaks, is allowed anywhere) and must itself be

@@ -55,7 +55,7 @@ class Dated(NamedTuple):
 
 
 def parse_http_date(value: str | None) -> int | None:
-    """An HTTP ``Date`` header in epoch milliseconds; ``None`` when absent or malformed."""
+    """Parse an HTTP ``Date`` header into epoch milliseconds; ``None`` when absent or malformed."""
     if not value:
         return None
     try:
@@ -242,7 +242,7 @@ class _TooLarge(Exception):
 
 
 async def _read_body(response: aiohttp.ClientResponse, max_bytes: int | None) -> bytes:
-    """The whole body, or :class:`_TooLarge` as soon as it passes ``max_bytes``."""
+    """Read the whole body, or raise :class:`_TooLarge` as soon as it passes ``max_bytes``."""
     if max_bytes is None:
         return await response.read()
     length = response.content_length
@@ -350,7 +350,7 @@ def _is_message(body: bytes, expected: str) -> bool:
 
 
 def _validation_error(body: bytes, flat_too: bool) -> BasIpValidationError | None:
-    """A 400 ``not_valid`` (or, for writes, any flat error) as a validation error.
+    """Read a 400 ``not_valid`` (or, for writes, any flat error) as a validation error.
 
     The field comes from the keys of ``data`` (inside the nested error, or
     next to a flat one); neither the device's message nor any value is

@@ -41,7 +41,7 @@ def _is_int(value: Any) -> bool:
 
 
 def check_text(field: str, value: Any, *, min_length: int = 1) -> None:
-    """A string of ``min_length``..31 characters (blank is empty)."""
+    """Check for a string of ``min_length``..31 characters (blank is empty)."""
     if not isinstance(value, str):
         raise _refuse(field, "must be a string")
     if not value.strip():
@@ -53,7 +53,7 @@ def check_text(field: str, value: Any, *, min_length: int = 1) -> None:
 
 
 def check_int_range(field: str, value: Any, low: int, high: int) -> None:
-    """A whole number within ``low``..``high`` (a bool is not a number)."""
+    """Check for a whole number within ``low``..``high`` (a bool is not a number)."""
     if not _is_int(value) or not low <= value <= high:
         raise _refuse(field, f"must be a whole number from {low} to {high}")
 

@@ -12,12 +12,12 @@ from ..exceptions import BasIpResponseError
 
 
 def invalid(field: str, problem: str) -> BasIpResponseError:
-    """The error for a field that breaks the schema."""
+    """Build the error for a field that breaks the schema."""
     return BasIpResponseError(f"Invalid device response: field '{field}' {problem}", field=field)
 
 
 def read_object(data: Any, what: str) -> dict[str, Any]:
-    """``data`` as a JSON object, or an error naming ``what``."""
+    """Read ``data`` as a JSON object, or raise an error naming ``what``."""
     if not isinstance(data, dict):
         raise invalid(what, "must be a JSON object")
     return data
@@ -32,7 +32,7 @@ def read_str(
     max_length: int | None = None,
     prefix: str = "",
 ) -> str | None:
-    """A string field; ``None`` when absent (and not required)."""
+    """Read a string field; ``None`` when absent (and not required)."""
     name = prefix + field
     value = body.get(field)
     if value is None:
@@ -57,7 +57,7 @@ def read_number(
     high: float,
     prefix: str = "",
 ) -> float | None:
-    """A number field within ``low``..``high``; ``None`` when absent."""
+    """Read a number field within ``low``..``high``; ``None`` when absent."""
     name = prefix + field
     value = body.get(field)
     if value is None:
@@ -81,7 +81,7 @@ def read_int(
     high: int,
     prefix: str = "",
 ) -> int | None:
-    """A whole-number field within ``low``..``high``; ``None`` when absent."""
+    """Read a whole-number field within ``low``..``high``; ``None`` when absent."""
     value = read_number(body, field, required=required, low=low, high=high, prefix=prefix)
     if value is None:
         return None
@@ -91,7 +91,7 @@ def read_int(
 
 
 def read_bool(body: dict[str, Any], field: str, *, prefix: str = "") -> bool | None:
-    """A boolean field; ``None`` when absent."""
+    """Read a boolean field; ``None`` when absent."""
     value = body.get(field)
     if value is None:
         return None

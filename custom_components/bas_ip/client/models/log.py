@@ -102,7 +102,7 @@ class LogItem:
 
 
 def _shape(body: dict[str, Any], name: dict[str, Any], info: Any) -> frozenset[str]:
-    """The names of the fields an item carries, values left out."""
+    """List the names of the fields an item carries, values left out."""
     names = set(body) | {f"name.{key}" for key in name}
     if isinstance(info, dict):
         names |= {f"info.{key}" for key in info}
@@ -113,7 +113,7 @@ def _shape(body: dict[str, Any], name: dict[str, Any], info: Any) -> frozenset[s
 
 
 def _model(info: Any) -> dict[str, InfoValue]:
-    """The scalar fields of ``info.model``; nested values are left out."""
+    """Read the scalar fields of ``info.model``; nested values are left out."""
     if info is None:
         return {}
     model = read_object(info, "info").get("model")
@@ -179,7 +179,7 @@ class LogPage:
         total_pages: int | None = None,
         device_time_ms: int | None = None,
     ) -> Self:
-        """A page of parsed items (tests and fakes)."""
+        """Build a page of parsed items (tests and fakes)."""
         return cls(
             total_items=total_items,
             total_pages=total_pages,
@@ -222,7 +222,7 @@ def _pagination(body: dict[str, Any]) -> Mapping[str, Any]:
 
 
 def _count(value: Any) -> int | None:
-    """A non-negative count, or ``None`` when the device gave none (or nonsense)."""
+    """Read a non-negative count, or ``None`` when the device gave none (or nonsense)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:

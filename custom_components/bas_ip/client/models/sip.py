@@ -134,7 +134,7 @@ class SipSettingsUpdate:
     stun: StunServer | None = None
 
     def apply(self, current: dict[str, Any]) -> dict[str, Any]:
-        """A copy of the device's settings object with these changes merged in."""
+        """Merge these changes into a copy of the device's settings object."""
         body = dict(current)
         for name in ("user", "realm", "proxy", "registration_interval"):
             value = getattr(self, name)
