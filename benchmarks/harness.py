@@ -675,14 +675,14 @@ class Benchmark:
         samples: list[float] = []
         try:
             for _ in range(self.config.snapshot_samples):
-                _forget_snapshot(source)
+                source.forget()
                 before = device.snapshots
                 started = wall_clock()
                 content = await take()
                 samples.append((wall_clock() - started) * 1000)
                 assert content, "empty snapshot"
                 assert device.snapshots == before + 1, "a cached snapshot was measured"
-            _forget_snapshot(source)
+            source.forget()
             before = device.snapshots
             await asyncio.gather(*(take() for _ in range(CONCURRENT_VIEWS)))
             concurrent_requests = device.snapshots - before
@@ -770,15 +770,6 @@ class Benchmark:
             async_fire_time_changed(self.hass)
             await self.hass.async_block_till_done(wait_background_tasks=True)
         return overlapped
-
-
-def _forget_snapshot(source: SnapshotSource) -> None:
-    """Empty the snapshot source's reuse cache, so the next call asks the device.
-
-    Benchmark-only access to its private cache: waiting out the reuse time
-    instead would add minutes of idle real time.
-    """
-    source._jpeg = None
 
 
 @contextmanager

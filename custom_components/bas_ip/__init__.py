@@ -131,9 +131,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BasIpConfigEntry) -> boo
             async_create_device_mismatch_issue(hass, entry, err)
         raise translate_error(err, entry, transient=ConfigEntryNotReady) from err
 
-    coordinator = BasIpCoordinator(
-        hass, entry, client, device_info, door_sensor=capabilities.door_sensor
-    )
+    coordinator = BasIpCoordinator(hass, entry, client, door_sensor=capabilities.door_sensor)
     await coordinator.async_config_entry_first_refresh()
 
     events = BasIpEventCoordinator(hass, entry, client, device_type=device_info.device_type)

@@ -16,7 +16,6 @@ from .client import (
     BasIpAuthenticationError,
     BasIpClient,
     BasIpConnectionError,
-    BasIpDeviceInfo,
     BasIpDeviceMismatchError,
     BasIpError,
     BasIpPermissionError,
@@ -80,7 +79,6 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
         hass: HomeAssistant,
         entry: BasIpConfigEntry,
         client: BasIpClient,
-        device_info: BasIpDeviceInfo,
         *,
         door_sensor: bool = False,
     ) -> None:
@@ -95,7 +93,6 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
             ),
         )
         self.client = client
-        self.device_info = device_info
         # Unknown until the device has answered once; a device without the
         # status endpoint is then not asked again (its entities are not created).
         self.status_supported: bool | None = None

@@ -47,10 +47,9 @@ class SnapshotSource:
         self._jpeg: bytes | None = None
         self._taken = 0.0
 
-    @property
-    def last_jpeg(self) -> bytes | None:
-        """The newest snapshot taken, however old."""
-        return self._jpeg
+    def forget(self) -> None:
+        """Drop the kept snapshot: the next request asks the device, however recent it was."""
+        self._jpeg = None
 
     async def async_jpeg(self, *, max_age: float = SNAPSHOT_REUSE_SECONDS) -> bytes:
         """Get a snapshot no older than ``max_age`` seconds; raises the client's errors."""

@@ -15,7 +15,7 @@ from .access import (
     DoorStatus,
     parse_lock_count,
 )
-from .camera import SNAPSHOT_CONTENT_TYPES, RtspSettings, Snapshot
+from .camera import RtspSettings, Snapshot
 from .device import BasIpDeviceInfo, LoginResult, parse_login, parse_mac_address
 from .log import LogItem, LogPage, LogSlot
 from .sip import (
@@ -46,7 +46,6 @@ __all__ = [
     "REGISTRATION_INTERVAL_MAX",
     "REGISTRATION_INTERVAL_MIN",
     "SIP_USER_MAX_LENGTH",
-    "SNAPSHOT_CONTENT_TYPES",
     "BasIpDeviceInfo",
     "DoorStatus",
     "LogItem",

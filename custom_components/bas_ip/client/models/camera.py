@@ -7,8 +7,6 @@ from typing import Any, Self
 
 from ._fields import read_bool, read_object, read_str
 
-SNAPSHOT_CONTENT_TYPES = ("image/jpeg", "image/webp")
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Snapshot:
