@@ -39,7 +39,15 @@ def test_reads_newest_first(stamps: list[int], expected: bool | None) -> None:
 
 @pytest.mark.parametrize(
     ("stamps", "expected"),
-    [([5, 4, 3], True), ([3, 4, 5], False), ([1, 9, 2, 8, 3], None), ([4, 4], None)],
+    [
+        ([5, 4, 3], True),
+        ([3, 4, 5, 6], False),
+        # Two steps up prove no ignored sort: a reset clock can make them.
+        ([3, 4, 5], None),
+        ([2000, 9000, 9000], None),
+        ([1, 9, 2, 8, 3], None),
+        ([4, 4], None),
+    ],
 )
 def test_page_order(stamps: list[int], expected: bool | None) -> None:
     """Newest first, oldest first, or neither (scrambled or too short)."""
@@ -159,8 +167,11 @@ def test_overlap_rules() -> None:
     """Shift by the totals where content agrees; a full log's 0 is overruled by content."""
     collected = ["a", "b", "c", "d"]
     assert overlap(collected, ["c", "d", "e"], 2) == 2
-    # One repeated item is as likely an identical neighbour: the totals' 0 stands.
-    assert overlap(collected, ["d", "e"], 0) == 0
+    # A distinct item cannot be its own neighbour: repeated, it is a repeat.
+    assert overlap(collected, ["d", "e"], 0) == 1
+    # Within a block of identical items it may be a neighbour: the totals' 0 stands.
+    assert overlap(["a", "x", "x"], ["x", "x", "y"], 0) == 0
+    assert overlap(["a", "b", "x"], ["x", "x", "y"], 0) == 0
     assert overlap(collected, ["c", "d", "e"], 0) == 2  # distinct repeats: totals stood still
     assert overlap(["x", "x"], ["x", "x", "y"], 0) == 0  # identical run: trust the totals
     assert overlap(collected, ["c", "d", "e"], None) == 2

@@ -1,28 +1,19 @@
 """The event-log cursor: every new log item delivered exactly once.
 
-The device log has no sequence number and its clock may be skewed, jump back
-or restart with the log cleared, so the cursor is not a timestamp. It is a
-*window*: the fingerprints of the newest entries read at the last good poll,
-newest first. The entries above the place where the window shows again are
-new. Fingerprints are hashes of an item's content, so the cursor, which is
-stored across restarts, holds no card number.
+The log has no sequence number and its clock may jump or restart, so the
+cursor is a *window*: the fingerprints (content hashes, no card numbers) of
+the newest entries at the last good poll, newest first. What lies above the
+place where the window shows again is new. Which way the device pages is
+found once and verified as it is read (:mod:`.logview`); matching is by runs,
+never one fingerprint (:mod:`.logmatch`).
 
-Which way the device pages is found once and verified on every read
-(:mod:`.logview`). Matching is by position and content, never by one
-fingerprint alone, so identical items (a burst in one millisecond) are
-counted one by one, and an old item reproduced after a cleared log does not
-stop a read.
-
-Ages are measured on the device's clock only, and only after an
-interruption (a failed poll, a restart, events switched back on): polls in a
-row deliver everything. After one, the device's "now" is the newest marker
-of the integration's own login *by its place in the log* (its timestamp, not
-the largest timestamp seen). Where the firmware logs no logins (Android
-1.8.0 lists them as "not logged"), it is the device's HTTP ``Date`` header
-corrected by the offset between that header and the log's timestamps
-learned from live items (log timestamps may be local time written as UTC).
-A ring older than 60 s by that clock, or stamped after it (the clock was
-set back since), is stale and not fired.
+Ages are measured on the device's clock, and only after an interruption:
+polls in a row deliver everything. The device's "now" is then the newest
+marker of the integration's own login *by its place in the log*; where the
+firmware logs no logins, its HTTP ``Date`` header, corrected by the offset
+to the log's timestamps learned from live items. A ring more than 60 s
+older than that, or stamped after it (the clock was set back), is stale.
+docs/device-api.md ("The cursor") has the rules in full.
 """
 
 from __future__ import annotations
@@ -212,15 +203,9 @@ class EventLogReader:
         return LogView(self._client, self._layout)
 
     async def _top(self) -> tuple[LogView, _Read]:
-        """Read the newest entries; one new probe when a page breaks the layout's order."""
+        """Read the newest entries in the layout found."""
         view = await self._view()
-        try:
-            chunk = await view.top(limit=self._page_limit, known_total=self._total)
-        except VerificationError:
-            _LOGGER.debug("The event log no longer reads in the order found; probing again")
-            self._layout = None
-            view = await self._view()
-            chunk = await view.top(limit=self._page_limit, known_total=self._total)
+        chunk = await view.top(limit=self._page_limit, known_total=self._total)
         self._keep_proof(view)
         return view, _Read(list(chunk.slots), chunk.total, chunk.end, chunk.device_time_ms)
 
@@ -229,6 +214,15 @@ class EventLogReader:
             self._layout = dataclasses.replace(self._layout, verified=True)
 
     async def _poll_locked(self) -> EventPoll:
+        try:
+            return await self._poll_once()
+        except VerificationError:
+            # Nothing was delivered or stored: probe the order again, read again.
+            _LOGGER.debug("The event log no longer reads in the order found; probing again")
+            self._layout = None
+            return await self._poll_once()
+
+    async def _poll_once(self) -> EventPoll:
         view, read = await self._top()
         newest = first_item(read.slots)
         if self._window is None:
@@ -239,14 +233,12 @@ class EventLogReader:
             # 200 with nothing in it while the log held items (a glitch), or
             # no totals to confirm an empty log: keep the window.
             return EventPoll(newest=None)
-        hint = self._arrivals(read.total)
-        count = find_window(fingerprints(read.slots), self._window, hint=hint, end=read.end)
+        count = self._new_count(read)
         if self._needs_marker(read.slots, count):
             await self._client.login()
             view, read = await self._top()
             newest = first_item(read.slots)
-            hint = self._arrivals(read.total)
-            count = find_window(fingerprints(read.slots), self._window, hint=hint, end=read.end)
+            count = self._new_count(read)
         overflowed = False
         new = read.slots if count is None else read.slots[:count]
         if count is None and not read.end:
@@ -254,13 +246,18 @@ class EventLogReader:
                 # New items, and the total did not grow: the log is full and
                 # rotates, so the totals cannot tell page shifts.
                 self._at_cap = True
-            new, top, overflowed = await self._burst(view, read.total)
-            read.slots = top
+            new, overflowed = await self._burst(view, read)
         elif count is None and self._window and not self._log_shrank(read.total):
             # The whole log is new and none of the window is left: rotated out unread.
             overflowed = True
         self._learn_cap(read.total, len(new))
         return self._deliver(new, read, overflowed=overflowed, newest=newest)
+
+    def _new_count(self, read: _Read) -> int | None:
+        """How many entries on top of ``read`` are new (``None``: the window is not in it)."""
+        assert self._window is not None
+        hint = self._arrivals(read.total)
+        return find_window(fingerprints(read.slots), self._window, hint=hint, end=read.end)
 
     def _arrivals(self, total: int | None) -> int | None:
         """How many items arrived since the last poll, by the totals, where they tell."""
@@ -289,15 +286,13 @@ class EventLogReader:
         new = slots if count is None else slots[:count]
         return bool(new) and (count is None or any(self._is_ring(slot.item) for slot in new))
 
-    async def _burst(
-        self, view: LogView, known_total: int | None
-    ) -> tuple[list[LogSlot], list[LogSlot], bool]:
-        """Go back page by page until the window shows again.
+    async def _burst(self, view: LogView, read: _Read) -> tuple[list[LogSlot], bool]:
+        """Go back page by page from ``read`` until the window shows again.
 
-        ``known_total`` is the total of the read just before. Returns the new
-        entries (newest first), the entries to take as the next window, and
-        whether items were lost (the window never showed
-        within ``max_pages``, or the log ended without it: rotated out).
+        ``read`` then holds the burst's first page and its total (the next
+        window). Returns the new entries (newest first) and whether items were
+        lost (the window never showed within ``max_pages``, or the log ended
+        without it: rotated out).
         """
         assert self._window is not None
         collected: list[LogSlot] = []
@@ -306,27 +301,31 @@ class EventLogReader:
             limit=self._burst_limit,
             max_pages=self._max_pages,
             at_cap=self._at_cap,
-            known_total=known_total,
+            known_total=read.total,
         )
         try:
             async for chunk, shift in chunks:
                 slots = list(chunk.slots)
                 if not top:
+                    # The next window: this page, with the total it was read with.
                     top = slots
+                    read.slots, read.total = top, chunk.total
                 else:
                     slots = slots[overlap(fingerprints(collected), fingerprints(slots), shift) :]
                 collected.extend(slots)
-                count = find_window(fingerprints(collected), self._window, hint=None, end=chunk.end)
+                count = find_window(
+                    fingerprints(collected),
+                    self._window,
+                    hint=self._arrivals(read.total),
+                    end=chunk.end,
+                )
                 if count is not None:
-                    return collected[:count], top, False
+                    return collected[:count], False
                 if chunk.end:
-                    return collected, top, bool(self._window)
-        except VerificationError:
-            self._layout = None
-            raise
+                    return collected, bool(self._window)
         finally:
             await chunks.aclose()
-        return collected, top, True
+        return collected, True
 
     def _is_ring(self, item: LogItem | None) -> bool:
         if item is None:

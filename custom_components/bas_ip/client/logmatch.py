@@ -71,8 +71,11 @@ def find_window(
     """
     if not window:
         return len(fps) if end else None
-    if hint is not None and 0 <= hint < len(fps) and _agrees(fps, window, hint):
-        return hint
+    if hint is not None and hint >= 0:
+        if hint < len(fps) and _agrees(fps, window, hint):
+            return hint
+        if hint >= len(fps) and not end:
+            return None  # by the totals the window lies beyond these entries
     for new in range(len(fps)):
         size = _agrees(fps, window, new)
         if size and (size >= min(len(window), MIN_EVIDENCE) or end):
@@ -85,10 +88,10 @@ def overlap(collected: Sequence[str], page: Sequence[str], shift: int | None) ->
 
     Arrivals between two page reads push entries from one page to the next;
     ``shift`` is that number where the totals tell it. It is trusted when the
-    content agrees. A shift of 0 is overruled by a repeated run of distinct
-    items (a full log whose total stands still); a run of identical items (a
-    burst stamped in one millisecond) is not taken for repeats against the
-    totals' word.
+    content agrees. A shift of 0 is overruled by a repeated run (a full log
+    whose total stands still while items arrive), unless the run is part of
+    a block of identical items across the boundary (a burst stamped in one
+    millisecond): those are not taken for repeats against the totals' word.
     """
     limit = min(len(collected), len(page))
     run = next(
@@ -97,7 +100,22 @@ def overlap(collected: Sequence[str], page: Sequence[str], shift: int | None) ->
     if shift is None or not 0 <= shift <= limit:
         return run
     if shift == 0:
-        return run if len(set(page[:run])) > 1 else 0
+        return 0 if run == 0 or _identical_block(collected, page, run) else run
     if list(page[:shift]) == list(collected[-shift:]):
         return shift
     return run
+
+
+def _identical_block(collected: Sequence[str], page: Sequence[str], run: int) -> bool:
+    """Whether a repeated run could be identical neighbours rather than repeats.
+
+    An item can only stand next to its own copy when items are identical
+    (same content and millisecond); a distinct item repeated at a boundary
+    is a repeat.
+    """
+    if len(set(page[:run])) > 1:
+        return False
+    if run > 1:
+        return True  # the run itself is identical items side by side
+    first = page[0]
+    return (len(collected) > 1 and collected[-2] == first) or (len(page) > 1 and page[1] == first)

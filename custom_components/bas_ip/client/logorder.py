@@ -21,6 +21,8 @@ SORT_FIELD: Final = "timestamp"
 LAYOUT_VERSION: Final = 1
 # One clock jump more is allowed in a page for every this many steps down.
 _STEPS_PER_JUMP: Final = 4
+# Steps against the expected order that prove it wrong during operation.
+_CONTRADICTION_STEPS: Final = 3
 
 
 class LogDialect(StrEnum):
@@ -70,16 +72,32 @@ def reads_newest_first(timestamps: Sequence[int]) -> bool | None:
     return True
 
 
+def contradicts_newest_first(timestamps: Sequence[int]) -> bool:
+    """Whether a page plainly reads oldest first: a sort parameter was ignored.
+
+    Stricter than :func:`reads_newest_first`: it takes three steps up and
+    twice as many up as down, so that clock jumps close together (a device
+    without network time, rebooted a few times) are not taken for it. A
+    device that ignores the parameter lists a whole page of history oldest
+    first.
+    """
+    up = sum(a < b for a, b in pairwise(timestamps))
+    down = sum(a > b for a, b in pairwise(timestamps))
+    return up >= _CONTRADICTION_STEPS and up >= 2 * down
+
+
 def page_order(timestamps: Sequence[int]) -> bool | None:
     """Tell the order of a page from its timestamps.
 
-    ``True`` newest first, ``False`` oldest first, ``None`` cannot tell or neither.
+    ``True`` newest first, ``False`` oldest first, ``None`` cannot tell or
+    neither. "Oldest first" takes the plain evidence of
+    :func:`contradicts_newest_first`: a newest-first page with a clock reset
+    in it (one step up, no step down) is not taken for an ignored sort.
     """
     newest = reads_newest_first(timestamps)
-    oldest = reads_newest_first(timestamps[::-1])
-    if newest and not oldest:
+    if newest and not reads_newest_first(timestamps[::-1]):
         return True
-    if oldest and not newest:
+    if contradicts_newest_first(timestamps) and reads_newest_first(timestamps[::-1]):
         return False
     return None
 

@@ -15,10 +15,21 @@ import math
 from typing import Final, Protocol
 
 from .exceptions import BasIpError, BasIpResponseError, BasIpValidationError
-from .logorder import PROBE_ORDER, LogDialect, LogLayout, ProbeStep, page_order, reads_newest_first
+from .logorder import (
+    PROBE_ORDER,
+    LogDialect,
+    LogLayout,
+    ProbeStep,
+    contradicts_newest_first,
+    page_order,
+    reads_newest_first,
+)
 from .models import LogPage, LogSlot
 
 _STATUS_BAD_REQUEST: Final = 400
+# A page in neither order is taken as scrambled (no readable order) only with
+# this many items; fewer, with clock jumps among them, prove nothing.
+MIN_UNREADABLE: Final = 6
 
 
 class LogOrderError(BasIpError):
@@ -99,7 +110,11 @@ async def probe_layout(
                 dialect=dialect, newest_first=False, verified=True, firmware=firmware
             )
             return layout, tuple(steps)
-        mixed = reads_newest_first(stamps) is False and reads_newest_first(stamps[::-1]) is False
+        mixed = (
+            len(stamps) >= MIN_UNREADABLE
+            and reads_newest_first(stamps) is False
+            and reads_newest_first(stamps[::-1]) is False
+        )
         outcome = "oldest_first" if order is False else "unreadable" if mixed else "unclear"
         steps.append(ProbeStep(dialect=dialect, outcome=outcome))
         if outcome == "unclear" and tentative is None:
@@ -115,12 +130,18 @@ async def probe_layout(
 
 
 def _check(page: LogPage, layout: LogLayout) -> bool:
-    """Verify one page against the layout; ``True`` when it proved the order."""
+    """Verify one page against the layout; ``True`` when it proved the order.
+
+    Only a page that plainly reads the *other* way is a failure (the sort
+    parameter was ignored, or the firmware changed). A page that reads
+    neither way (clock jumps close together) proves nothing and refutes
+    nothing.
+    """
     stamps = _timestamps(page)
-    newest = reads_newest_first(stamps if layout.newest_first else stamps[::-1])
-    if newest is False:
-        raise VerificationError("A log page did not read in the expected order")
-    return newest is True
+    expected = stamps if layout.newest_first else stamps[::-1]
+    if contradicts_newest_first(expected):
+        raise VerificationError("A log page read in the opposite order")
+    return reads_newest_first(expected) is True
 
 
 def _newest_first(page: LogPage, layout: LogLayout) -> tuple[LogSlot, ...]:
