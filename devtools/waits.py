@@ -27,7 +27,7 @@ def wall_clock() -> float:
 
 
 def real_sleep(seconds: float) -> asyncio.Future[None]:
-    """A future that completes after ``seconds`` of real time, whatever the loop clock says."""
+    """Return a future completed after ``seconds`` of real time, whatever the loop clock says."""
     loop = asyncio.get_running_loop()
     future: asyncio.Future[None] = loop.create_future()
 

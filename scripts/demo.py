@@ -22,7 +22,7 @@ import time
 from types import FrameType
 from typing import Any
 
-from .hass_runner import (
+from devtools.hass_runner import (
     DOMAIN,
     REPO_ROOT,
     UNAVAILABLE_STATES,

@@ -3,7 +3,7 @@
 Starts the device simulator and a real Home Assistant on free ports with a
 fresh configuration in a temporary directory (never ``config/``), set up as
 ``scripts/develop`` does it (the same functions of ``demo.py`` and
-``hass_runner.py``), logs in as the demo owner through Home Assistant's login
+``devtools/hass_runner.py``), logs in as the demo owner through Home Assistant's login
 page and saves one optimised PNG per view to ``docs/images/``:
 
 - ``device.png``: the device page with all entities (after a ring, so the
@@ -56,16 +56,7 @@ try:
 except ImportError:  # pragma: no cover - scripts/screenshots installs it
     sys.exit("playwright is not installed in this venv: run scripts/screenshots, which installs it")
 
-from .demo import (
-    DEMO_USER,
-    DEVICE_PASSWORD,
-    DEVICE_USERNAME,
-    StopDemo,
-    demo_password,
-    ensure_entry,
-    wait_for_values,
-)
-from .hass_runner import (
+from devtools.hass_runner import (
     DOMAIN,
     REPO_ROOT,
     HomeAssistantClient,
@@ -75,6 +66,16 @@ from .hass_runner import (
     start_hass,
     start_simulator,
     write_hass_config,
+)
+
+from .demo import (
+    DEMO_USER,
+    DEVICE_PASSWORD,
+    DEVICE_USERNAME,
+    StopDemo,
+    demo_password,
+    ensure_entry,
+    wait_for_values,
 )
 
 _LOGGER = logging.getLogger("screenshots")

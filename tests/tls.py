@@ -9,7 +9,7 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 
-from .waits import REAL_TIMEOUT, wait_until
+from devtools.waits import REAL_TIMEOUT, wait_until
 
 _REFUSED_HANDSHAKE = "Error on transport creation for incoming connection"
 

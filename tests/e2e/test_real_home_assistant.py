@@ -57,7 +57,7 @@ import aiohttp
 from PIL import Image
 import pytest
 
-from scripts.hass_runner import (
+from devtools.hass_runner import (
     DOMAIN,
     REPO_ROOT,
     UNAVAILABLE_STATES,

@@ -38,10 +38,10 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.bas_ip.const import DEFAULT_SCAN_INTERVAL, DOMAIN
 from custom_components.bas_ip.event import BasIpLogEvent
+from devtools.waits import wait_until
 from simulator import DeviceSimulator, Profile
 from tests.conftest import SECRET_GUARD, SimulatorFactory, _is_bus_echo
 from tests.const import PASSWORD, USERNAME
-from tests.waits import wait_until
 
 POLL: Final = timedelta(seconds=DEFAULT_SCAN_INTERVAL)
 # The coordinators' names in HA's "Error fetching ..." lines (entry title "BAS-IP AQ-07L").

@@ -42,9 +42,9 @@ from custom_components.bas_ip.client import DEFAULT_TIMEOUT
 from custom_components.bas_ip.const import DEFAULT_SCAN_INTERVAL, DOMAIN
 from custom_components.bas_ip.coordinator import BasIpCoordinator, BasIpData
 from custom_components.bas_ip.event_coordinator import BasIpEventCoordinator, EventBatch
+from devtools.waits import REAL_TIMEOUT, wait_real, wall_clock
 from simulator import DeviceSimulator, Profile
 from tests.const import PASSWORD, USERNAME
-from tests.waits import REAL_TIMEOUT, wait_real, wall_clock
 
 POLL_SECONDS: Final = DEFAULT_SCAN_INTERVAL
 FLEET_PROFILES: Final = (Profile.CAMDROID_MONITOR, Profile.CAMDROID_PANEL, Profile.ANDROID_PANEL)

@@ -47,8 +47,8 @@ from custom_components.bas_ip.client.eventlog import EventPoll
 from custom_components.bas_ip.coordinator import BasIpCoordinator
 from custom_components.bas_ip.event import BasIpLogEvent
 from custom_components.bas_ip.event_coordinator import BasIpEventCoordinator, EventBatch
+from devtools.waits import wait_until
 from simulator import DeviceSimulator, Fault
-from tests.waits import wait_until
 
 from .fleet import Fleet, RefreshCounter
 

@@ -26,8 +26,8 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
+from devtools.waits import wait_until
 from simulator import DeviceSimulator, Fault, Profile
-from tests.waits import wait_until
 
 from .conftest import advance, state_of
 from .event_helpers import EVENT_POLL, LOG_PATH, entity_id

@@ -17,8 +17,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.bas_ip.const import DOMAIN
+from devtools.waits import wait_until
 from simulator import DeviceSimulator, Fault, Profile
-from tests.waits import wait_until
 
 from .conftest import POLL, advance, state_of
 from .event_helpers import tracebacks

@@ -26,10 +26,10 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.bas_ip.const import CONF_RTSP_PASSWORD, CONF_RTSP_USERNAME, DOMAIN
 from custom_components.bas_ip.runtime import BasIpConfigEntry
+from devtools.waits import REAL_TIMEOUT, wait_real, wait_until
 from simulator import DeviceSimulator, Profile
 from tests.conftest import register_secret
 from tests.const import RTSP_PASSWORDS
-from tests.waits import REAL_TIMEOUT, wait_real, wait_until
 
 from .conftest import POLL, advance, state_of
 from .test_button import assert_no_traceback, platform_entities

@@ -37,9 +37,9 @@ from custom_components.bas_ip.const import (
     DOMAIN,
 )
 from custom_components.bas_ip.event_coordinator import BasIpEventCoordinator
+from devtools.waits import real_sleep
 from simulator import DeviceSimulator, Fault, Profile
 from tests.const import NEW_PASSWORD
-from tests.waits import real_sleep
 
 from .conftest import POLL, advance, state_of
 from .event_helpers import (
