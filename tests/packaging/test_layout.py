@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+import sys
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every Python package outside tests/ (.venv, .ci-work and .git are not walked).
@@ -56,3 +57,23 @@ def test_no_file_outside_tests_is_over_the_line_limit() -> None:
         if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert too_long == {}
+
+
+# What the device client may import besides the standard library: it takes an
+# injected aiohttp session, and aiohttp brings yarl.
+CLIENT_DEPENDENCIES = frozenset({"aiohttp", "yarl"})
+
+
+def test_the_client_imports_nothing_outside_its_own_package() -> None:
+    """The client could be published as a library: standard library, aiohttp and itself."""
+    client = ROOT / "custom_components" / "bas_ip" / "client"
+    files = sorted(client.rglob("*.py"))
+    assert len(files) > 10
+    outside = [
+        f"{path.relative_to(ROOT)}: {module}"
+        for path in files
+        for module in _imported_modules(path)
+        if module.split(".")[0] not in sys.stdlib_module_names | CLIENT_DEPENDENCIES
+        and module != "__future__"
+    ]
+    assert outside == []
