@@ -1,7 +1,10 @@
 """Development tooling shared by the tests, the scripts and the benchmark.
 
-Real-time waits (``waits``), child processes and local HTTP (``processes``),
-and the simulator plus a real Home Assistant driven over HTTP
-(``hass_runner``). The dependency runs one way: ``tests/``, ``scripts/`` and
-``benchmarks/`` import from here, and nothing here imports from them.
+Real-time waits (``waits``) and Home Assistant's freezable clock for simulated
+devices (``clocks``), child processes and local HTTP (``processes``), the
+simulator plus a real Home Assistant driven over HTTP (``hass_runner``,
+``hass_client``), and the demo stack that starts and sets up both for the
+demo, the screenshots and the end-to-end test (``stack``). The dependency runs
+one way: ``tests/``, ``scripts/`` and ``benchmarks/`` import from here, and
+nothing here imports from them.
 """

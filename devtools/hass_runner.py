@@ -20,6 +20,7 @@ from .processes import (
     REPO_ROOT,
     HttpError,
     ManagedProcess,
+    Process,
     free_port,
     http_request,
     http_request_bytes,
@@ -35,6 +36,7 @@ __all__ = [
     "HomeAssistantClient",
     "HttpError",
     "ManagedProcess",
+    "Process",
     "SimulatorHandle",
     "free_port",
     "http_request",
@@ -81,9 +83,9 @@ automation: !include automations.yaml
 
 @dataclass(frozen=True)
 class SimulatorHandle:
-    """Where a started simulator listens."""
+    """Where a started simulator listens, and the process (or thread) serving it."""
 
-    process: ManagedProcess
+    process: Process
     port: int
 
     @property

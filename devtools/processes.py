@@ -20,7 +20,7 @@ import socket
 import subprocess
 import sys
 import time
-from typing import IO, Any
+from typing import IO, Any, Protocol
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -129,6 +129,22 @@ def wait_for(
             detail = f" (last error: {last_error})" if last_error else ""
             raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}{detail}")
         time.sleep(interval)
+
+
+class Process(Protocol):
+    """What a started server is to whoever started it: a name, a liveness check and a stop.
+
+    :class:`ManagedProcess` is one; the end-to-end test's in-process simulator
+    is another.
+    """
+
+    name: str
+
+    def ensure_running(self) -> None:
+        """Raise if the server has stopped by itself."""
+
+    def stop(self, timeout: float = 30.0) -> int | None:
+        """Stop the server; return its exit code."""
 
 
 @dataclass

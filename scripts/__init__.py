@@ -1,1 +1,1 @@
-"""Python modules of the developer scripts: demo, screenshots, brand icon, Home Assistant runner."""
+"""Python modules of the developer scripts: demo, screenshots (with ``screens/``), brand icon."""

@@ -2,9 +2,10 @@
 
 Starts the device simulator and a real Home Assistant on free ports with a
 fresh configuration in a temporary directory (never ``config/``), set up as
-``scripts/develop`` does it (the same functions of ``demo.py`` and
-``devtools/hass_runner.py``), logs in as the demo owner through Home Assistant's login
-page and saves one optimised PNG per view to ``docs/images/``:
+``scripts/develop`` does it (the same ``DemoStack`` of ``devtools/stack.py``),
+logs in as the demo owner through Home Assistant's login page and saves one
+optimised PNG per view to ``docs/images/`` (the browser is in
+``screens/browser.py``, the views in ``screens/pages.py``):
 
 - ``device.png``: the device page with all entities (after a ring, so the
   doorbell and the last-visitor image have something to show);
@@ -29,13 +30,10 @@ Playwright drives the Chromium binary given with ``--chromium`` (Debian's
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterator, Sequence
-import contextlib
-import io
+from collections.abc import Sequence
 import json
 import logging
 from pathlib import Path
-import re
 import shutil
 import signal
 import sys
@@ -44,56 +42,25 @@ import time
 from types import FrameType
 from typing import Any
 
-from PIL import Image
+from devtools.hass_runner import DOMAIN, REPO_ROOT, HomeAssistantClient, SimulatorHandle
+from devtools.stack import DemoStack
 
-try:
-    from playwright.sync_api import (
-        Error as PlaywrightError,
-        Page,
-        TimeoutError as PlaywrightTimeoutError,
-        sync_playwright,
-    )
-except ImportError:  # pragma: no cover - scripts/screenshots installs it
-    sys.exit("playwright is not installed in this venv: run scripts/screenshots, which installs it")
-
-from devtools.hass_runner import (
-    DOMAIN,
-    REPO_ROOT,
-    HomeAssistantClient,
-    ManagedProcess,
-    SimulatorHandle,
-    free_port,
-    start_hass,
-    start_simulator,
-    write_hass_config,
-)
-
-from .demo import (
-    DEMO_USER,
-    DEVICE_PASSWORD,
-    DEVICE_USERNAME,
-    StopDemo,
-    demo_password,
-    ensure_entry,
-    wait_for_values,
+from .demo import StopDemo
+from .screens.browser import Browser, PlaywrightError, SmokeTestFailure, chromium_page
+from .screens.pages import (
+    camera_dialog,
+    config_flow_forms,
+    device_page,
+    doorbell_dialog,
+    options_form,
 )
 
 _LOGGER = logging.getLogger("screenshots")
 
 PROFILE = "camdroid_panel"
-VIEWPORT = {"width": 1280, "height": 800}
-# Generous: a loaded 2-core machine renders Home Assistant's frontend slowly.
-TIMEOUT_MS = 60_000
-MAX_PNG_BYTES = 200 * 1024
-# Deliberately wrong, for the error picture.
-WRONG_PASSWORD = "not-the-password"
 # Integrations that onboarding adds and that cannot set up offline; their
 # "Failed to set up" cards would sit behind the flow dialogs.
 ONBOARDING_LEFTOVERS = ("google_translate", "met", "radio_browser")
-
-
-class SmokeTestFailure(Exception):
-    """A page did not show what it should."""
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -118,57 +85,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if not args.chromium:
         parser.error("no chromium on the PATH: install Debian's chromium or pass --chromium PATH")
     return args
-
-
-# --- the demo ------------------------------------------------------------------
-
-
-class Demo:
-    """The simulator and Home Assistant of one run, set up like scripts/develop."""
-
-    def __init__(self, workdir: Path) -> None:
-        """Nothing runs yet; :meth:`start` starts both."""
-        self.workdir = workdir
-        self.config_dir = workdir / "config"
-        self.processes: list[ManagedProcess] = []
-        self.password = ""
-
-    def start(self) -> tuple[HomeAssistantClient, SimulatorHandle, dict[str, Any]]:
-        """Start, onboard, add the device; return the client, simulator and states."""
-        ha_port = free_port()
-        simulator_port = free_port()
-        while simulator_port == ha_port:
-            simulator_port = free_port()
-        self.password = demo_password(self.config_dir)
-        write_hass_config(self.config_dir, port=ha_port)
-        _LOGGER.info("Starting the simulator (%s) on port %d", PROFILE, simulator_port)
-        simulator = start_simulator(
-            port=simulator_port,
-            log_path=self.workdir / "simulator.log",
-            profile=PROFILE,
-            username=DEVICE_USERNAME,
-            password=DEVICE_PASSWORD,
-        )
-        self.processes.append(simulator.process)
-        _LOGGER.info("Starting Home Assistant on port %d in %s", ha_port, self.config_dir)
-        hass = start_hass(self.config_dir, log_path=self.workdir / "hass.stdout.log")
-        self.processes.append(hass)
-        client = HomeAssistantClient(ha_port, alive=hass.ensure_running)
-        client.wait_until_reachable()
-        client.onboard_or_login(name="Demo", username=DEMO_USER, password=self.password)
-        client.wait_until_running()
-        remove_onboarding_leftovers(client)
-        ensure_entry(client, simulator)
-        states = wait_for_values(client)
-        _LOGGER.info("Demo ready: %d entities with values", len(states))
-        return client, simulator, states
-
-    def stop(self) -> None:
-        """Stop what :meth:`start` started, newest first."""
-        for process in reversed(self.processes):
-            code = process.stop()
-            _LOGGER.info("%s stopped (exit code %s)", process.name, code)
-        self.processes.clear()
 
 
 def remove_onboarding_leftovers(client: HomeAssistantClient) -> None:
@@ -196,262 +112,6 @@ def ring(client: HomeAssistantClient, simulator: SimulatorHandle, doorbell: str)
     client.wait("the doorbell entity to show the ring", rang, timeout=60)
 
 
-# --- the browser ---------------------------------------------------------------
-
-
-class Browser:
-    """One headless Chromium page, with checks that say what was missing."""
-
-    def __init__(self, page: Page, base_url: str, workdir: Path) -> None:
-        """Drive ``page`` against Home Assistant at ``base_url``."""
-        self.page = page
-        self.base_url = base_url
-        self.workdir = workdir
-        self.shots: list[Path] = []
-
-    def expect(self, what: str, action: Callable[[], object]) -> None:
-        """Run a Playwright wait; on timeout fail with ``what`` and the page."""
-        try:
-            action()
-        except PlaywrightError as err:
-            failure = self.workdir / "failure.png"
-            with contextlib.suppress(PlaywrightError):
-                self.page.screenshot(path=str(failure))
-            first_line = str(err).splitlines()[0] if str(err) else type(err).__name__
-            outcome = (
-                f"not shown within {TIMEOUT_MS // 1000} s"
-                if isinstance(err, PlaywrightTimeoutError)
-                else "not found"
-            )
-            raise SmokeTestFailure(
-                f"{what}: {outcome} on {self.page.url}\n"
-                f"  ({first_line})\n  screenshot of the page: {failure}"
-            ) from None
-
-    def goto(self, path: str) -> None:
-        """Open ``path`` of Home Assistant."""
-        self.expect(f"page {path}", lambda: self.page.goto(f"{self.base_url}{path}"))
-
-    def see_text(self, text: str, where: str, *, scope: Any = None) -> None:
-        """Wait until ``text`` (the whole text of an element) is visible."""
-        root = self.page if scope is None else scope
-        self.expect(
-            f"{where} does not show {text!r}",
-            lambda: root.get_by_text(text, exact=True).first.wait_for(state="visible"),
-        )
-
-    def log_in(self, password: str) -> None:
-        """Log in through Home Assistant's login page; the token lands in localStorage."""
-        self.goto("/")
-        page = self.page
-        self.expect("the login page", lambda: page.wait_for_url("**/auth/authorize**"))
-        self.expect(
-            "the login form",
-            lambda: page.get_by_role("textbox", name="Username").fill(DEMO_USER),
-        )
-        page.get_by_role("textbox", name="Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
-        self.expect(
-            "the auth token in localStorage after logging in (is 'Keep me logged in' on?)",
-            lambda: page.wait_for_function("() => localStorage.getItem('hassTokens') !== null"),
-        )
-        self.expect("the frontend", lambda: page.locator("home-assistant").wait_for())
-
-    def shot(self, name: str) -> None:
-        """Screenshot the viewport into the work directory (optimised later)."""
-        # Let animations (dialogs opening, ripples) settle.
-        self.page.wait_for_timeout(1000)
-        path = self.workdir / "images" / f"{name}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        save_optimised_png(self.page.screenshot(animations="disabled"), path)
-        self.shots.append(path)
-        _LOGGER.info("Took %s (%d KiB)", path.name, path.stat().st_size // 1024)
-
-    def open_more_info(self, entity_id: str) -> Any:
-        """Open the more-info dialog of ``entity_id`` as a click on the entity does.
-
-        The caller checks what the dialog shows.
-        """
-        self.page.evaluate(
-            """(entityId) => document.querySelector('home-assistant').dispatchEvent(
-                new CustomEvent('hass-more-info',
-                                {detail: {entityId}, bubbles: true, composed: true}))""",
-            entity_id,
-        )
-        return self.page.locator("ha-more-info-dialog")
-
-    def close_dialog(self) -> None:
-        """Close the open dialog (Escape) and wait until it is gone."""
-        self.page.keyboard.press("Escape")
-        self.page.wait_for_timeout(500)
-
-
-def save_optimised_png(png: bytes, path: Path) -> None:
-    """Save ``png`` with a 256-colour palette, optimised; fail if it is not small."""
-    with Image.open(io.BytesIO(png)) as image:
-        palette = image.convert("RGB").quantize(
-            colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
-        )
-        palette.save(path, format="PNG", optimize=True)
-    size = path.stat().st_size
-    if size > MAX_PNG_BYTES:
-        raise SmokeTestFailure(f"{path.name} is {size // 1024} KiB, over the 200 KiB limit")
-
-
-@contextlib.contextmanager
-def chromium_page(executable: str) -> Iterator[Page]:
-    """Open a page of headless Chromium (the given binary, no download), 1280x800."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True)
-        try:
-            context = browser.new_context(
-                viewport={"width": VIEWPORT["width"], "height": VIEWPORT["height"]},
-                locale="en-US",
-                timezone_id="UTC",
-                color_scheme="light",
-            )
-            context.set_default_timeout(TIMEOUT_MS)
-            context.set_default_navigation_timeout(TIMEOUT_MS)
-            yield context.new_page()
-        finally:
-            # The driver may be gone already (Ctrl-C reaches it too).
-            with contextlib.suppress(PlaywrightError):
-                browser.close()
-
-
-# --- the pictures --------------------------------------------------------------
-
-
-def field_errors(browser: Browser, flow: Any) -> dict[str, str]:
-    """Per-field errors of the flow form: the error alert ``ha-form`` puts above a field."""
-    errors: dict[str, str] = {}
-    browser.expect("the form's fields", flow.locator("ha-form").first.wait_for)
-    found = flow.locator("ha-form").first.evaluate(
-        """(form) => {
-            const root = form.shadowRoot && form.shadowRoot.querySelector('.root');
-            const errors = {};
-            let pending = null;
-            for (const el of root ? root.children : []) {
-                if (el.localName === 'ha-alert') {
-                    // Field errors have own-margin; the form-wide (base) error has not.
-                    pending = el.hasAttribute('own-margin') ? el.textContent.trim() : null;
-                    if (!el.hasAttribute('own-margin')) errors['base'] = el.textContent.trim();
-                    continue;
-                }
-                if (el.schema && el.schema.name && pending !== null) {
-                    errors[el.schema.name] = pending;
-                }
-                pending = null;
-            }
-            return errors;
-        }"""
-    )
-    if isinstance(found, dict):
-        errors = {str(key): str(value) for key, value in found.items()}
-    return errors
-
-
-def device_page(browser: Browser, device_id: str, names: list[str]) -> None:
-    """Capture the device page, tall enough to show every entity card."""
-    page = browser.page
-    browser.goto(f"/config/devices/device/{device_id}")
-    for name in names:
-        browser.see_text(name, "the device page")
-    # Make the viewport as tall as the page's cards, so no entity is cut off.
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": 2400})
-    page.wait_for_timeout(1500)
-    bottoms = [
-        box["y"] + box["height"]
-        for card in page.locator("ha-device-entities-card, ha-device-info-card").all()
-        if (box := card.bounding_box()) is not None
-    ]
-    height = max([VIEWPORT["height"], *(int(bottom) + 24 for bottom in bottoms)])
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
-    for name in names:
-        browser.see_text(name, "the device page")
-    browser.shot("device")
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": VIEWPORT["height"]})
-
-
-def doorbell_dialog(browser: Browser, doorbell: str) -> None:
-    """Capture the doorbell's more-info dialog, showing the ring."""
-    dialog = browser.open_more_info(doorbell)
-    browser.see_text("Doorbell", "the doorbell's more-info dialog", scope=dialog)
-    browser.see_text("Ring", "the doorbell's more-info dialog (the last event)", scope=dialog)
-    browser.shot("doorbell_event")
-    browser.close_dialog()
-
-
-def camera_dialog(browser: Browser, simulator: SimulatorHandle, camera: str) -> None:
-    """Capture the camera's more-info dialog with the simulator's snapshot loaded."""
-    before = int(simulator.control("counters").get("snapshots", 0))
-    dialog = browser.open_more_info(camera)
-    image = dialog.locator("ha-camera-stream img, ha-camera-stream video").first
-    browser.expect(
-        "the camera picture in the camera's more-info dialog",
-        lambda: browser.page.wait_for_function(
-            """(el) => (el.naturalWidth || el.videoWidth || 0) > 0""",
-            arg=image.element_handle(),
-        ),
-    )
-    after = int(simulator.control("counters").get("snapshots", 0))
-    if after <= before:
-        raise SmokeTestFailure("the camera dialog shows a picture but the simulator served none")
-    browser.shot("camera")
-    browser.close_dialog()
-
-
-def options_form(browser: Browser) -> None:
-    """Capture the options form, opened with the entry's Configure button."""
-    browser.goto(f"/config/integrations/integration/{DOMAIN}")
-    page = browser.page
-    browser.expect(
-        "the integration page's Configure button",
-        page.get_by_role("button", name="Configure").first.click,
-    )
-    flow = page.locator("dialog-data-entry-flow")
-    browser.expect(
-        "the options form's Polling interval field",
-        lambda: flow.get_by_role("spinbutton", name=re.compile(r"^Polling interval")).wait_for(),
-    )
-    browser.see_text("Doorbell and access events", "the options form", scope=flow)
-    browser.shot("options")
-    browser.close_dialog()
-
-
-def config_flow_forms(browser: Browser, simulator: SimulatorHandle, expected_error: str) -> None:
-    """Capture the Add-integration form, then the same form with the wrong-password error."""
-    page = browser.page
-    browser.goto(f"/config/integrations/dashboard/add?domain={DOMAIN}")
-    # Home Assistant asks first whether to set up the integration.
-    browser.expect(
-        "the 'Do you want to set up BAS-IP Intercom?' question",
-        lambda: page.get_by_role("button", name="OK").click(),
-    )
-    flow = page.locator("dialog-data-entry-flow")
-    host = flow.get_by_role("textbox", name="Host")
-    browser.expect("the Add integration form's Host field", host.wait_for)
-    for label in ("Username", "Password", "Use HTTPS"):
-        browser.see_text(label, "the Add integration form", scope=flow)
-    if errors := field_errors(browser, flow):
-        raise SmokeTestFailure(f"the fresh Add integration form already shows errors: {errors}")
-    browser.shot("config_flow")
-
-    host.fill(simulator.address)
-    flow.get_by_role("textbox", name="Username").fill(DEVICE_USERNAME)
-    flow.get_by_role("textbox", name="Password").fill(WRONG_PASSWORD)
-    flow.get_by_role("button", name="Submit").click()
-    browser.see_text(expected_error, "the Add integration form after a wrong password", scope=flow)
-    errors = field_errors(browser, flow)
-    if errors != {"password": expected_error}:
-        raise SmokeTestFailure(
-            "after a wrong password the form should show its error on the password field "
-            f"only; it shows {errors or 'no field error'}"
-        )
-    browser.shot("config_flow_wrong_password")
-    browser.close_dialog()
-
-
 def entity_names(client: HomeAssistantClient, states: dict[str, Any], device_id: str) -> list[str]:
     """List the names the device page shows: friendly names without the device name."""
     device_name = template(client, f"{{{{ device_attr('{device_id}', 'name') }}}}")
@@ -462,16 +122,9 @@ def entity_names(client: HomeAssistantClient, states: dict[str, Any], device_id:
     return sorted(set(names))
 
 
-def take_screenshots(
-    args: argparse.Namespace,
-    workdir: Path,
-    *,
-    client: HomeAssistantClient,
-    simulator: SimulatorHandle,
-    states: dict[str, Any],
-    password: str,
-) -> list[Path]:
+def take_screenshots(args: argparse.Namespace, workdir: Path, stack: DemoStack) -> list[Path]:
     """Every picture, in an order that keeps each one tidy."""
+    client, simulator, states = stack.api, stack.simulator, stack.initial_states
     camera = next((e for e in states if e.startswith("camera.")), None)
     doorbell = next(
         (
@@ -500,8 +153,9 @@ def take_screenshots(
     ring(client, simulator, doorbell)
     with chromium_page(args.chromium) as page:
         browser = Browser(page, client.url, workdir)
-        _LOGGER.info("Logging in as %r in headless Chromium (%s)", DEMO_USER, args.chromium)
-        browser.log_in(password)
+        owner = stack.owner
+        _LOGGER.info("Logging in as %r in headless Chromium (%s)", owner.username, args.chromium)
+        browser.log_in(owner.username, owner.password)
         device_page(browser, device_id, names)
         doorbell_dialog(browser, doorbell)
         camera_dialog(browser, simulator, camera)
@@ -519,20 +173,14 @@ def run(args: argparse.Namespace) -> int:
     """Start the demo, take the pictures, stop everything; 0 when every check passed."""
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="bas_ip-screenshots-"))
-    demo = Demo(workdir)
+    stack = DemoStack(workdir / "config", log_dir=workdir, profile=PROFILE)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _raise_stop)
     ok = False
     try:
-        client, simulator, states = demo.start()
-        shots = take_screenshots(
-            args,
-            workdir,
-            client=client,
-            simulator=simulator,
-            states=states,
-            password=demo.password,
-        )
+        stack.start()
+        remove_onboarding_leftovers(stack.api)
+        shots = take_screenshots(args, workdir, stack)
         args.output.mkdir(parents=True, exist_ok=True)
         for shot in shots:
             shutil.copyfile(shot, args.output / shot.name)
@@ -560,7 +208,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        demo.stop()
+        stack.stop()
         if ok:
             shutil.rmtree(workdir, ignore_errors=True)
         else:

@@ -79,6 +79,11 @@ def banner(device: DeviceSimulator) -> str:
             f"{url}/_simulator/fault",
             f'  curl {insecure}-X POST -d \'{{"number": "101"}}\' {url}/_simulator/ring',
             f"  curl {insecure}{url}/_simulator/log",
+            *(
+                [f"  curl {insecure}{url}/_simulator/webhooks"]
+                if device.profile_data.webhooks
+                else []
+            ),
             "Press Ctrl-C to stop.",
         ]
     )

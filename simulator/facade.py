@@ -21,6 +21,7 @@ from .components.doors import Doors
 from .components.sip import Sip
 from .components.system import System
 from .components.traffic import Traffic
+from .components.webhooks import Webhooks
 from .faults import Fault
 from .forward import Forward, Settable
 from .log import DeviceLog
@@ -35,6 +36,7 @@ class DeviceFacade:
     camera: Camera
     system: System
     traffic: Traffic
+    webhooks: Webhooks
     log: DeviceLog
 
     username = Settable[str]("auth")
@@ -231,9 +233,10 @@ class DeviceFacade:
 
         Device passwords ever set (plain, except the six-digit factory default,
         and their digests), SIP and RTSP passwords ever stored, issued tokens,
-        and the card numbers, codes and QR numbers in its log.
+        the card numbers, codes and QR numbers in its log, and webhook secrets.
         """
         found = self.auth.secrets() | self.sip.secrets() | self.camera.secrets()
+        found |= self.webhooks.secrets()
         found |= self.log.identifiers
         found.discard("")
         return found

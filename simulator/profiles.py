@@ -81,6 +81,8 @@ class ProfileData:
     """Log key of a missed call."""
     data_clear_field: str = "data_types"
     """Body field of ``POST /system/data/clear``: ``data_types`` (1.x), ``clear_fields`` (2.x)."""
+    webhooks: bool = False
+    """Whether ``/api/v1/webhooks`` exists (Android panels from firmware 3.25.8)."""
 
 
 def _info(**fields: Any) -> dict[str, Any]:
@@ -192,6 +194,7 @@ PROFILES: Final[dict[Profile, ProfileData]] = {
         rtsp_password="rtsp-Andr0id-Secret",
         rtsp_masked=True,
         data_clear_field="clear_fields",
+        webhooks=True,
     ),
     Profile.OLD_FIRMWARE: ProfileData(
         info=_info(

@@ -2,14 +2,16 @@
 
 Behaviour follows docs/device-api.md. :class:`DeviceSimulator` composes
 components by subject (:mod:`simulator.components`: auth, SIP, doors, camera,
-system, traffic; :mod:`simulator.log`: the event log and the device clock)
-and dispatches requests: ``api/`` answers the device endpoints, ``control``
-the ``/_simulator/`` API. Its Python API lives in two mixins,
+system, traffic, webhooks; :mod:`simulator.log`: the event log and the device
+clock) and dispatches requests: ``api/`` answers the device endpoints,
+``control`` the ``/_simulator/`` API. Its Python API lives in two mixins,
 :class:`~simulator.facade.DeviceFacade` and
 :class:`~simulator.log.inject.LogControls`. One catch-all low-level handler
 keeps each request cheap, so that a hundred devices can run in one process.
 The simulator logs method, path and status only: the login query string
-carries the password digest, and headers carry tokens.
+carries the password digest, and headers carry tokens. Webhook deliveries
+(outbound, not counted as requests) log their outcome only, never a body,
+a URL or a secret.
 """
 
 from __future__ import annotations
@@ -33,12 +35,14 @@ from .components.doors import Doors
 from .components.sip import Sip
 from .components.system import System
 from .components.traffic import Traffic
+from .components.webhooks import Webhooks
 from .control import CONTROL_PREFIX, handle_control
 from .errors import Errors
 from .facade import DeviceFacade
 from .faults import DROPPED_STATUS, Fault, drop_connection, fault_response
 from .log import DeviceLog, LogBehaviour, log_behaviour
 from .log.inject import LogControls
+from .log.names import EVENT_NAMES
 from .profiles import PROFILES, Profile, ProfileData
 
 _LOGGER = logging.getLogger(__name__)
@@ -120,6 +124,8 @@ class DeviceSimulator(LogControls, DeviceFacade):
             on_boot=self._booted,
         )
         self.traffic = Traffic()
+        self.webhooks = Webhooks(self.log.clock, EVENT_NAMES)
+        self.log.on_item = self.webhooks.offer
         if history:
             self.log_history()
 
@@ -139,6 +145,7 @@ class DeviceSimulator(LogControls, DeviceFacade):
         if self._runner is not None:
             raise RuntimeError("simulator already started")
         self._stopping = asyncio.Event()
+        self.webhooks.open()
         server = web.Server(self._handle, handler_cancellation=True, access_log=None)
         runner = web.ServerRunner(server, shutdown_timeout=SHUTDOWN_TIMEOUT)
         await runner.setup()
@@ -155,7 +162,8 @@ class DeviceSimulator(LogControls, DeviceFacade):
     async def stop(self) -> None:
         """Stop listening, wake delayed handlers and close every connection.
 
-        A reboot in progress ends at once (the device is back, then stops).
+        A reboot in progress ends at once (the device is back, then stops);
+        webhook workers are cancelled and what they had pending is not sent.
         """
         if self._runner is None:
             return
@@ -163,6 +171,7 @@ class DeviceSimulator(LogControls, DeviceFacade):
         self._stopping.set()
         await runner.cleanup()
         await self.system.join()
+        await self.webhooks.close()
         _LOGGER.debug("Simulated %s on %s stopped", self.profile.value, self.address)
 
     async def __aenter__(self) -> Self:
@@ -232,6 +241,7 @@ class DeviceSimulator(LogControls, DeviceFacade):
             "rtsp_masked": camera.rtsp_masked,
             "rebooting": system.rebooting,
             "reboot_duration": system.reboot_duration,
+            "webhooks": self.webhooks.summary(),
         }
 
     # --- request handling ----------------------------------------------------
@@ -269,7 +279,7 @@ class DeviceSimulator(LogControls, DeviceFacade):
             return await api.system.info(self, request)
         if not self._data.api_v1:
             return self.errors.not_found()
-        handler = api.route(path)
+        handler = api.route(path, with_webhooks=self._data.webhooks)
         if handler is None:
             return self.errors.not_found()
         if path != PATH_LOGIN and not self.auth.valid(bearer_token(request)):

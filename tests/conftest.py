@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: the device simulator and the secret guard.
+"""Fixtures shared by every test: the device simulator, its entry data and the secret guard.
 
 The secret guard sets the root logger (and every logger with a level of its
 own) to DEBUG for the whole session, records every log record with the test
@@ -20,8 +20,10 @@ import functools
 import logging
 import re
 from typing import Any
+from unittest.mock import PropertyMock, patch
 from urllib.parse import quote, quote_plus
 
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_SSL, CONF_USERNAME, CONF_VERIFY_SSL
 from hypothesis import settings as hypothesis_settings
 import pytest
 
@@ -386,3 +388,32 @@ async def simulator(
 ) -> DeviceSimulator:
     """One running simulated device with the test credentials."""
     return await simulator_factory(simulator_profile)
+
+
+# Entry options of tests whose subject is not push: the test harness serves
+# no HTTP that a simulated panel could deliver to, so its log is polled
+# (tests/components/bas_ip/test_push.py serves one).
+POLLED: dict[str, Any] = {"push": False}
+
+
+def entry_data(device: DeviceSimulator, **overrides: Any) -> dict[str, Any]:
+    """Config entry data pointing at a simulated device, with the test credentials."""
+    return {
+        CONF_HOST: device.address,
+        CONF_SSL: False,
+        CONF_VERIFY_SSL: True,
+        CONF_USERNAME: USERNAME,
+        CONF_PASSWORD: PASSWORD,
+        **overrides,
+    }
+
+
+@pytest.fixture
+def enable_all_entities() -> Generator[None]:
+    """Create the entities that are disabled by default as enabled too."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield

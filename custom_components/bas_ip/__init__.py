@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
@@ -16,20 +17,23 @@ from .client import (
     BasIpDeviceMismatchError,
     BasIpError,
     BasIpPermissionError,
+    BasIpResponseError,
     BasIpUnsupportedDeviceError,
     DoorStatus,
     RtspSettings,
 )
-from .const import DOMAIN
+from .const import CONF_PUSH, CONF_WEBHOOK_ID, DEFAULT_PUSH, DOMAIN
 from .coordinator import BasIpCoordinator
 from .errors import translate_error
 from .event_coordinator import BasIpEventCoordinator
+from .event_stream import BasIpEventStream, event_store
 from .helpers import create_client
 from .issues import (
     async_check_default_credentials,
     async_create_device_mismatch_issue,
     async_delete_issues,
 )
+from .push import PUSH_DATA_KEYS, BasIpPush, async_remove_webhook, ensure_push_credentials
 from .runtime import BasIpCapabilities, BasIpConfigEntry, BasIpRuntimeData
 from .services import async_setup_services
 from .snapshots import SnapshotSource
@@ -91,6 +95,15 @@ async def _probe_rtsp(client: BasIpClient, is_monitor: bool) -> tuple[bool, Rtsp
         return True, None
 
 
+async def _probe_webhooks(client: BasIpClient) -> bool:
+    """Whether the device keeps webhooks (Android panels from firmware 3.25.8)."""
+    try:
+        await client.webhooks.list()
+    except (BasIpUnsupportedDeviceError, BasIpPermissionError, BasIpResponseError):
+        return False
+    return True
+
+
 async def _async_probe(client: BasIpClient, info: BasIpDeviceInfo) -> BasIpCapabilities:
     """Ask the device once what it has; a missing endpoint means "not there".
 
@@ -106,6 +119,7 @@ async def _async_probe(client: BasIpClient, info: BasIpDeviceInfo) -> BasIpCapab
             lock_task = group.create_task(_probe_locks(client, is_monitor))
             door_task = group.create_task(_probe_door(client))
             rtsp_task = group.create_task(_probe_rtsp(client, is_monitor))
+            webhooks_task = group.create_task(_probe_webhooks(client))
     except ExceptionGroup as failures:
         raise failures.exceptions[0] from None
     lock_count, emergency = lock_task.result()
@@ -117,6 +131,7 @@ async def _async_probe(client: BasIpClient, info: BasIpDeviceInfo) -> BasIpCapab
         emergency_hold=emergency,
         camera=camera,
         rtsp=rtsp_settings,
+        webhooks=webhooks_task.result(),
     )
 
 
@@ -134,41 +149,82 @@ async def async_setup_entry(hass: HomeAssistant, entry: BasIpConfigEntry) -> boo
     coordinator = BasIpCoordinator(hass, entry, client, door_sensor=capabilities.door_sensor)
     await coordinator.async_config_entry_first_refresh()
 
-    events = BasIpEventCoordinator(hass, entry, client, device_type=device_info.device_type)
+    stream = BasIpEventStream(hass, entry.entry_id, device_type=device_info.device_type)
+    events = BasIpEventCoordinator(hass, entry, client, stream, device_type=device_info.device_type)
     await events.async_load_cursor()
     if events.enabled:
         # Not a set-up condition: a log that fails now only leaves the event
         # entities unavailable until it answers.
         await events.async_refresh()
-
+    capabilities = replace(
+        capabilities,
+        sip_status=bool(coordinator.status_supported),
+        event_log=events.supported is not False,
+    )
     entry.runtime_data = BasIpRuntimeData(
         client=client,
         device_info=device_info,
         capabilities=capabilities,
         coordinator=coordinator,
         events=events,
+        stream=stream,
+        push=await _async_setup_push(
+            hass, entry, client, capabilities, events, device_type=device_info.device_type
+        ),
         snapshots=SnapshotSource(hass, client) if capabilities.camera else None,
     )
     async_check_default_credentials(hass, entry)
-    # Entities added now take the events of the set-up poll (logged while
-    # Home Assistant was away); later entities only see later polls.
-    events.delivering_setup_batch = True
-    try:
-        await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    finally:
-        events.delivering_setup_batch = False
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # The entities exist now: they take the events the set-up poll found
+    # (logged while Home Assistant was away), then every later one.
+    stream.async_start()
+    if (push := entry.runtime_data.push) is not None:
+        await push.async_start()
     return True
 
 
+async def _async_setup_push(
+    hass: HomeAssistant,
+    entry: BasIpConfigEntry,
+    client: BasIpClient,
+    capabilities: BasIpCapabilities,
+    events: BasIpEventCoordinator,
+    *,
+    device_type: str | None,
+) -> BasIpPush | None:
+    """Prepare push where the device has webhooks and it is on; otherwise remove ours."""
+    if not capabilities.webhooks:
+        return None
+    wanted = (
+        capabilities.event_log and events.enabled and entry.options.get(CONF_PUSH, DEFAULT_PUSH)
+    )
+    if not wanted:
+        if entry.data.get(CONF_WEBHOOK_ID) and await async_remove_webhook(client, entry):
+            # Turned off: our webhook is gone from the device, and its secret with it.
+            data = {k: v for k, v in entry.data.items() if k not in PUSH_DATA_KEYS}
+            hass.config_entries.async_update_entry(entry, data=data)
+        return None
+    ensure_push_credentials(hass, entry)
+    return BasIpPush(
+        hass, entry, client, events=events, stream=events.stream, device_type=device_type
+    )
+
+
 async def async_unload_entry(hass: HomeAssistant, entry: BasIpConfigEntry) -> bool:
-    """Unload the entities and keep the event cursor for the next run."""
+    """Stop receiving pushes, unload the entities, keep the event cursor for the next run."""
+    runtime = entry.runtime_data
+    if runtime.push is not None:
+        await runtime.push.async_stop()
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
-        await entry.runtime_data.events.async_save_cursor()
+        await runtime.stream.async_save()
     return unloaded
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: BasIpConfigEntry) -> None:
-    """Withdraw the repair issues and the stored cursor of a removed entry."""
+    """Remove our webhook from the device; withdraw the issues and the stored cursor."""
     async_delete_issues(hass, entry)
-    await BasIpEventCoordinator.async_remove_store(hass, entry)
+    if entry.data.get(CONF_WEBHOOK_ID):
+        client = create_client(hass, entry.data, expected_serial=entry.unique_id)
+        await async_remove_webhook(client, entry)
+    await event_store(hass, entry.entry_id).async_remove()

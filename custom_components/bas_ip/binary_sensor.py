@@ -14,9 +14,8 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .client import DoorStatus, EventKind, SipStatus
+from .client import DoorStatus, EventKind, IntercomEvent, SipStatus
 from .entity import BasIpSipEntity, BasIpStatusEntity
-from .event_coordinator import EventBatchFollower
 from .runtime import BasIpConfigEntry, BasIpRuntimeData
 
 # The coordinators do all device I/O; entities only read their data.
@@ -80,7 +79,7 @@ async def async_setup_entry(
     """Create the registration sensor and, where the device has one, the door sensors."""
     runtime = entry.runtime_data
     entities: list[BinarySensorEntity] = []
-    if runtime.coordinator.status_supported:
+    if runtime.capabilities.sip_status:
         entities.extend(
             BasIpBinarySensor(runtime=runtime, description=description)
             for description in BINARY_SENSORS
@@ -117,13 +116,11 @@ class BasIpDoorSensor(BasIpSipEntity, BinarySensorEntity):
     ) -> None:
         """Read the SIP coordinator's door status and follow the event channel."""
         super().__init__(runtime=runtime, description=description)
-        self._door_events = EventBatchFollower(runtime.events)
 
     async def async_added_to_hass(self) -> None:
-        """Also follow the door events of the event channel."""
+        """Also follow the door events of the event stream (polled or pushed)."""
         await super().async_added_to_hass()
-        self._door_events.start()
-        self.async_on_remove(self.runtime.events.async_add_listener(self._handle_event_batch))
+        self.async_on_remove(self.runtime.stream.async_subscribe(self._handle_event, backlog=False))
 
     @property
     def available(self) -> bool:
@@ -146,13 +143,10 @@ class BasIpDoorSensor(BasIpSipEntity, BinarySensorEntity):
         super()._handle_coordinator_update()
 
     @callback
-    def _handle_event_batch(self) -> None:
-        changed = False
-        for event in self._door_events.take_new() or ():
-            if event.kind is EventKind.DOOR:
-                state = self.entity_description.event_fn(event.type)
-                if state is not None:
-                    self._from_event = state
-                    changed = True
-        if changed:
+    def _handle_event(self, event: IntercomEvent) -> None:
+        if event.kind is not EventKind.DOOR:
+            return
+        state = self.entity_description.event_fn(event.type)
+        if state is not None:
+            self._from_event = state
             self.async_write_ha_state()

@@ -29,11 +29,13 @@ from .client import BasIpDeviceInfo, BasIpDeviceMismatchError, BasIpError
 from .const import (
     CONF_EVENT_INTERVAL,
     CONF_EVENTS_ENABLED,
+    CONF_PUSH,
     CONF_RTSP_PASSWORD,
     CONF_RTSP_USERNAME,
     CONF_SCAN_INTERVAL,
     DEFAULT_EVENT_INTERVAL,
     DEFAULT_EVENTS_ENABLED,
+    DEFAULT_PUSH,
     DEFAULT_SCAN_INTERVAL,
     DEFAULT_USERNAME,
     DOMAIN,
@@ -92,6 +94,9 @@ def polling_schema(event_interval: int = DEFAULT_EVENT_INTERVAL) -> vol.Schema:
         }
     )
 
+
+# Only for devices with webhooks (or while the entry is not loaded).
+PUSH_SCHEMA = vol.Schema({vol.Required(CONF_PUSH, default=DEFAULT_PUSH): BooleanSelector()})
 
 # Only for devices with a camera. The stored RTSP password is never sent back
 # to the browser: left empty, the stored one is kept.
@@ -239,6 +244,12 @@ class BasIpOptionsFlow(OptionsFlow):
             return True
         return entry.runtime_data.capabilities.camera
 
+    def _has_webhooks(self) -> bool:
+        entry: BasIpConfigEntry = self.config_entry
+        return (
+            entry.state is not ConfigEntryState.LOADED or entry.runtime_data.capabilities.webhooks
+        )
+
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the intervals, the event switch and the RTSP credentials."""
         entry: BasIpConfigEntry = self.config_entry
@@ -247,10 +258,15 @@ class BasIpOptionsFlow(OptionsFlow):
             if entry.state is ConfigEntryState.LOADED
             else DEFAULT_EVENT_INTERVAL
         )
-        schema = polling.extend(RTSP_SCHEMA.schema) if self._has_camera() else polling
+        schema = polling.extend(PUSH_SCHEMA.schema) if self._has_webhooks() else polling
+        schema = schema.extend(RTSP_SCHEMA.schema) if self._has_camera() else schema
         if user_input is not None:
             options = _merge_rtsp_options(self.config_entry.options, user_input)
-            if entry.state is ConfigEntryState.LOADED:
+            if entry.state is ConfigEntryState.LOADED and _push_changes(entry, options):
+                # Push writes to (or removes from) the device: a reload does it,
+                # once the new options are saved (the flow saves them first).
+                self.hass.config_entries.async_schedule_reload(entry.entry_id)
+            elif entry.state is ConfigEntryState.LOADED:
                 # Applied in place: no reload, the entities stay available.
                 runtime = entry.runtime_data
                 runtime.coordinator.async_set_scan_interval(options[CONF_SCAN_INTERVAL])
@@ -268,6 +284,18 @@ class BasIpOptionsFlow(OptionsFlow):
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(schema, suggested),
         )
+
+
+def _push_changes(entry: BasIpConfigEntry, options: Mapping[str, Any]) -> bool:
+    """Whether new options turn push on or off (push needs events and the option)."""
+
+    def push(values: Mapping[str, Any]) -> bool:
+        return bool(
+            values.get(CONF_PUSH, DEFAULT_PUSH)
+            and values.get(CONF_EVENTS_ENABLED, DEFAULT_EVENTS_ENABLED)
+        )
+
+    return entry.runtime_data.capabilities.webhooks and push(options) != push(entry.options)
 
 
 def _merge_rtsp_options(stored: Mapping[str, Any], user_input: dict[str, Any]) -> dict[str, Any]:

@@ -47,3 +47,14 @@ SNAPSHOT_REUSE_SECONDS: Final = 5.0
 # Event types of the event entities, as automations see them.
 EVENT_RING: Final = "ring"
 EVENT_MISSED: Final = "missed"
+
+# Push: the device's webhooks (Android panels from firmware 3.25.8).
+CONF_PUSH: Final = "push"
+DEFAULT_PUSH: Final = True
+# Generated once per entry and kept in its data, like the password.
+CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_WEBHOOK_SECRET: Final = "webhook_secret"
+# While push is healthy the log poll only reconciles, this often (seconds).
+DEFAULT_RECONCILE_INTERVAL: Final = 60
+ISSUE_PUSH_NO_URL: Final = "push_no_url"
+ISSUE_PUSH_STOPPED: Final = "push_stopped"

@@ -10,10 +10,18 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
 from .client import EventLogReader
-from .const import CONF_RTSP_PASSWORD
+from .const import CONF_RTSP_PASSWORD, CONF_WEBHOOK_ID, CONF_WEBHOOK_SECRET
 from .runtime import BasIpConfigEntry
 
-ENTRY_TO_REDACT = {CONF_HOST, CONF_PASSWORD, CONF_RTSP_PASSWORD}
+# The webhook id is part of the URL deliveries are accepted at: as secret as
+# the webhook secret itself.
+ENTRY_TO_REDACT = {
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_RTSP_PASSWORD,
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_SECRET,
+}
 # The MAC address and the serial number identify the device, as core's
 # integrations treat them. The models carry no token, no SIP password and no
 # RTSP password in these dicts; the names are listed anyway so that such a
@@ -50,12 +58,16 @@ async def async_get_config_entry_diagnostics(
             "data": async_redact_data(dict(entry.data), ENTRY_TO_REDACT),
             "options": async_redact_data(dict(entry.options), ENTRY_TO_REDACT),
         },
+        "push": None if runtime.push is None else runtime.push.health.as_dict(),
         "device_info": async_redact_data(asdict(runtime.device_info), DATA_TO_REDACT),
         "capabilities": {
             "locks": capabilities.locks,
             "door_sensor": capabilities.door_sensor,
             "emergency_hold": capabilities.emergency_hold,
             "camera": capabilities.camera,
+            "webhooks": capabilities.webhooks,
+            "sip_status": capabilities.sip_status,
+            "event_log": capabilities.event_log,
             "rtsp_credentials_known": capabilities.rtsp is not None
             and not capabilities.rtsp.password_masked,
         },

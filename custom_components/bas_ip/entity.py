@@ -13,7 +13,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpda
 from .client import IntercomEvent
 from .const import DOMAIN, MANUFACTURER
 from .coordinator import BasIpCoordinator
-from .event_coordinator import BasIpEventCoordinator, EventBatchFollower
+from .event_coordinator import BasIpEventCoordinator
 from .helpers import device_name
 from .runtime import BasIpRuntimeData
 
@@ -77,39 +77,24 @@ class BasIpStatusEntity(BasIpSipEntity):
 
 
 class BasIpEventChannelEntity(BasIpEntity[BasIpEventCoordinator]):
-    """An entity fed by the event channel (the device's event log).
+    """An entity fed by the event channel (the device's event log, polled or pushed).
 
-    Each poll's new events reach :meth:`_handle_events` exactly once: a
-    coordinator update that is not a new poll (a failure, a listener added)
-    carries no events, and the set-up poll's events go to the entities added
-    during set-up only.
+    Each event reaches :meth:`_handle_event` exactly once, from the entry's
+    event stream; the coordinator's updates only carry state.
     """
 
     def __init__(self, *, runtime: BasIpRuntimeData, description: EntityDescription) -> None:
         """Read from the entry's event coordinator."""
         super().__init__(runtime=runtime, coordinator=runtime.events, description=description)
-        self._batches = EventBatchFollower(runtime.events)
 
     async def async_added_to_hass(self) -> None:
-        """Handle the set-up poll's events, or start after the current poll."""
+        """Subscribe to the entry's event stream."""
         await super().async_added_to_hass()
-        # None while events were off at set-up (no poll has run).
-        batch = self._batches.start()
-        if batch is not None and self.coordinator.delivering_setup_batch:
-            # Logged while Home Assistant was away (stale rings are already
-            # dropped): these entities are the first to hear of it.
-            self._handle_events(batch.events)
+        self.async_on_remove(self.runtime.stream.async_subscribe(self._handle_event))
 
     @callback
-    def _handle_coordinator_update(self) -> None:
-        """Handle the events of a poll not handled yet, then write the state."""
-        if (events := self._batches.take_new()) is not None:
-            self._handle_events(events)
-        super()._handle_coordinator_update()
-
-    @callback
-    def _handle_events(self, events: tuple[IntercomEvent, ...]) -> None:
-        """Handle the new events of one poll, oldest first (entities that react override it)."""
+    def _handle_event(self, event: IntercomEvent) -> None:
+        """Handle one new event (entities that react override it)."""
 
     @property
     def available(self) -> bool:

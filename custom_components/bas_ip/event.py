@@ -102,7 +102,7 @@ async def async_setup_entry(
     entities: list[EventEntity] = [
         BasIpSettingsEvent(runtime=runtime, description=SIP_SETTINGS_EVENT)
     ]
-    if runtime.events.supported is not False:
+    if runtime.capabilities.event_log:
         entities.extend(
             BasIpLogEvent(runtime=runtime, description=description) for description in LOG_EVENTS
         )
@@ -174,25 +174,21 @@ class BasIpLogEvent(BasIpEventChannelEntity, EventEntity):
         self._attr_event_types = description.types_fn(runtime)
 
     @callback
-    def _handle_events(self, events: tuple[IntercomEvent, ...]) -> None:
-        """Fire each new event of this entity's kind."""
-        mine = [event for event in events if event.kind is self.entity_description.kind]
-        if not mine:
+    def _handle_event(self, event: IntercomEvent) -> None:
+        """Fire one new event of this entity's kind."""
+        if event.kind is not self.entity_description.kind:
             return
+        event_type = event.type
+        if event_type not in self._attr_event_types:
+            # A type this family is not known to log: never dropped silently,
+            # reported as "other" where the entity has it.
+            if "other" not in self._attr_event_types:
+                LOGGER.debug("%s: ignoring %s event", self.entity_id, event_type)
+                return
+            event_type = "other"
         # Back from unavailable: show the previous state first, so that an
         # automation sees each event as a change from a normal state.
         self.async_write_ha_state()
-        for event in mine:
-            event_type = event.type
-            if event_type not in self._attr_event_types:
-                # A type this family is not known to log: never dropped
-                # silently, reported as "other" where the entity has it.
-                if "other" not in self._attr_event_types:
-                    LOGGER.debug("%s: ignoring %s event", self.entity_id, event_type)
-                    continue
-                event_type = "other"
-            self._trigger_event(
-                event_type, {**event.data, ATTR_DEVICE_TIMESTAMP: event.item.timestamp}
-            )
-            # One state per event, so that an automation sees each of them.
-            self.async_write_ha_state()
+        self._trigger_event(event_type, {**event.data, ATTR_DEVICE_TIMESTAMP: event.item.timestamp})
+        # One state per event, so that an automation sees each of them.
+        self.async_write_ha_state()

@@ -3,20 +3,19 @@
 It reads the newest page of the log (more pages only after a burst) and
 nothing else, beside the SIP coordinator and independent of it. The client's
 :class:`EventLogReader` decides what is new: no replay, exactly once, device
-time only. This coordinator keeps the reader's cursor (with the log's layout,
-so that a restart costs no new probe) in Home Assistant's storage, written
-before a poll's events are handed out, so that a reload, a restart or a
-crash resumes where it stopped without a replay.
+time only. The coordinator keeps state (availability, the newest item); it
+hands each poll's events to the entry's :class:`~.event_stream.BasIpEventStream`,
+which stores the reader's cursor (with the log's layout, so that a restart
+costs no new probe) before they fire, and drops what push delivered already.
+While push is healthy the poll only reconciles, at ``reconcile_interval``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .client import (
@@ -37,10 +36,10 @@ from .const import (
     LOGGER,
 )
 from .errors import translate_error
+from .event_stream import BasIpEventStream
 from .issues import async_create_log_order_issue, async_delete_log_order_issue
 from .runtime import BasIpConfigEntry
 
-STORAGE_VERSION = 1
 # A device whose newest items are on its last page costs two requests a poll
 # (the last page and the one before it): its default interval doubles, so
 # the request budget holds (README, "How data is updated").
@@ -50,54 +49,15 @@ UNREADABLE_RETRY = timedelta(minutes=10)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class EventBatch:
-    """What one poll of the log found."""
+class EventLogState:
+    """What the log showed last: the coordinator keeps state, the stream hands out events."""
 
-    seq: int
-    """Increases with every successful poll: an entity handles each batch once."""
-    events: tuple[IntercomEvent, ...]
-    """New events, oldest first."""
     newest: LogItem | None
-    """The newest item the log holds, new or not."""
+    """The newest item the log holds (polled or pushed), new or not."""
 
 
-class EventBatchFollower:
-    """Hands each successful poll's events to one entity, once.
-
-    A coordinator update that is not a new successful poll (a failure, a
-    listener added) carries the last batch again; its ``seq`` tells them
-    apart.
-    """
-
-    __slots__ = ("_events", "_handled_seq")
-
-    def __init__(self, events: BasIpEventCoordinator) -> None:
-        """Nothing handled yet."""
-        self._events = events
-        self._handled_seq = 0
-
-    def start(self) -> EventBatch | None:
-        """Follow from after the current poll; its batch (``None`` before any poll)."""
-        batch: EventBatch | None = self._events.data
-        if batch is not None:
-            self._handled_seq = batch.seq
-        return batch
-
-    def take_new(self) -> tuple[IntercomEvent, ...] | None:
-        """Take the events of a poll not handled yet, or ``None`` when there is none."""
-        batch: EventBatch | None = self._events.data
-        if batch is None or not self._events.last_update_success or batch.seq <= self._handled_seq:
-            return None
-        self._handled_seq = batch.seq
-        return batch.events
-
-
-def _cursor_store(hass: HomeAssistant, entry: BasIpConfigEntry) -> Store[dict[str, Any]]:
-    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.events")
-
-
-class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
-    """Polls the event log of one device."""
+class BasIpEventCoordinator(DataUpdateCoordinator[EventLogState]):
+    """Polls the event log of one device and feeds its events to the event stream."""
 
     config_entry: BasIpConfigEntry
 
@@ -106,6 +66,7 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
         hass: HomeAssistant,
         entry: BasIpConfigEntry,
         client: BasIpClient,
+        stream: BasIpEventStream,
         *,
         device_type: str | None,
     ) -> None:
@@ -124,33 +85,23 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
         )
         self.client = client
         self._device_type = device_type
-        self._store = _cursor_store(hass, entry)
-        self._saved_cursor: dict[str, Any] | None = None
+        self.stream = stream
         self.log_order_error: LogOrderError | None = None
         """Set while no readable order of the log is known (a repair issue is up)."""
         self._reader: EventLogReader | None = None
-        self._seq = 0
         self._newest: LogItem | None = None
+        self._to_fire: tuple[IntercomEvent, ...] = ()
         self.supported: bool | None = None
         """``None`` until the log has answered once; ``False`` where it has no log (404)."""
-        self.delivering_setup_batch = False
-        """True while the entry sets up: entities then take the set-up poll's events."""
+        self.reconcile_interval: timedelta | None = None
+        """Set while push delivers the events: the poll only reconciles, this often."""
 
     async def async_load_cursor(self) -> None:
         """Resume from the cursor stored by the last run, if any."""
-        cursor = await self._store.async_load()
-        self._saved_cursor = cursor
-        self._reader = EventLogReader(self.client, device_type=self._device_type, cursor=cursor)
-
-    async def async_save_cursor(self) -> None:
-        """Write the cursor now (unload): a restart must not replay a delivered event."""
-        if self._reader is not None:
-            await self._store.async_save(self._reader.cursor)
-
-    @staticmethod
-    async def async_remove_store(hass: HomeAssistant, entry: BasIpConfigEntry) -> None:
-        """Forget the stored cursor of a removed entry."""
-        await _cursor_store(hass, entry).async_remove()
+        cursor = await self.stream.async_load()
+        reader = EventLogReader(self.client, device_type=self._device_type, cursor=cursor)
+        self._reader = reader
+        self.stream.bind_cursor(lambda: reader.cursor)
 
     @property
     def reader(self) -> EventLogReader | None:
@@ -165,22 +116,40 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
             return TWO_PAGE_EVENT_INTERVAL
         return DEFAULT_EVENT_INTERVAL
 
+    @property
+    def poll_interval(self) -> timedelta:
+        """The interval the poll runs at now: the reconciliation interval while push is healthy."""
+        if self.reconcile_interval is not None:
+            return max(self.reconcile_interval, self._interval)
+        return self._interval
+
     def _apply_default_interval(self) -> None:
         """Follow the device's default interval while the user has not chosen one."""
-        if self._explicit_interval or not self.enabled:
-            return
-        interval = timedelta(seconds=self.default_interval_seconds)
-        if interval != self._interval:
-            self._interval = interval
-            self.update_interval = interval
+        if not self._explicit_interval and self.enabled:
+            self._interval = timedelta(seconds=self.default_interval_seconds)
+        if self.enabled and self.log_order_error is None and self.supported is not False:
+            self.update_interval = self.poll_interval
 
-    async def _async_save_if_changed(self) -> None:
-        """Store the cursor before the poll's events are handed out."""
-        assert self._reader is not None
-        cursor = self._reader.cursor
-        if cursor != self._saved_cursor:
-            await self._store.async_save(cursor)
-            self._saved_cursor = cursor
+    @callback
+    def async_set_reconcile(self, interval: timedelta | None) -> None:
+        """Slow the poll to ``interval`` while push is healthy; ``None``: back to the normal one."""
+        if interval == self.reconcile_interval:
+            return
+        self.reconcile_interval = interval
+        self._apply_default_interval()
+        if interval is None and self.enabled and self.supported:
+            # Push stopped: catch up now rather than at the slow poll's next turn.
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_request_refresh(), name=f"{self.name} back to polling"
+            )
+
+    @callback
+    def async_note_pushed(self, item: LogItem) -> None:
+        """Show a pushed item as the log's newest, without touching the poll's timer."""
+        if self._newest is None or item.timestamp >= self._newest.timestamp:
+            self._newest = item
+            self.data = EventLogState(newest=item)
+            self.async_update_listeners()
 
     @callback
     def async_set_options(self, *, enabled: bool, interval_seconds: int) -> None:
@@ -195,7 +164,7 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
         if self.supported is False:
             # A device without an event log is never asked for one.
             return
-        self.update_interval = interval if enabled else None
+        self.update_interval = self.poll_interval if enabled else None
         if not enabled:
             # No log request at all from now on (the poll already scheduled
             # included); entities go unavailable.
@@ -211,7 +180,7 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
             self.hass, self.async_request_refresh(), name=f"{self.name} options change"
         )
 
-    async def _async_update_data(self) -> EventBatch:
+    async def _async_update_data(self) -> EventLogState:
         """Read what the device logged since the last poll."""
         if self._reader is None:
             await self.async_load_cursor()
@@ -228,14 +197,13 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
                 self.supported = False
                 self.update_interval = None
                 LOGGER.info("%s: the device has no event log; no event entities", self.name)
-                return EventBatch(seq=self._seq, events=(), newest=None)
+                return EventLogState(newest=None)
             raise translate_error(err, self.config_entry, permanent=UpdateFailed) from err
         except BasIpError as err:
             raise translate_error(err, self.config_entry, permanent=UpdateFailed) from err
         self.supported = True
         if self.log_order_error is not None:
             self.log_order_error = None
-            self.update_interval = self._interval if self.enabled else None
             async_delete_log_order_issue(self.hass, self.config_entry)
         self._apply_default_interval()
         if poll.overflowed:
@@ -247,11 +215,19 @@ class BasIpEventCoordinator(DataUpdateCoordinator[EventBatch]):
             )
         if poll.stale_rings:
             LOGGER.debug("%s: %d ring(s) older than 60 s not reported", self.name, poll.stale_rings)
-        await self._async_save_if_changed()
-        self._seq += 1
         if poll.newest is not None:
             self._newest = poll.newest
-        return EventBatch(seq=self._seq, events=poll.events, newest=self._newest)
+        # The stream stores the cursor before anything fires; the events fire
+        # once this poll counts as a success (async_update_listeners).
+        self._to_fire = await self.stream.async_take_polled(poll.events)
+        return EventLogState(newest=self._newest)
+
+    @callback
+    def async_update_listeners(self) -> None:
+        """Fire the last poll's new events first, then let the entities write their state."""
+        to_fire, self._to_fire = self._to_fire, ()
+        self.stream.async_dispatch(to_fire)
+        super().async_update_listeners()
 
     def _log_unreadable(self, err: LogOrderError) -> None:
         """One warning and a repair issue; the SIP part goes on, the log is probed again later."""

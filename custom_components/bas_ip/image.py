@@ -37,13 +37,9 @@ async def async_setup_entry(
 ) -> None:
     """Create the image on devices with a camera and an event log."""
     runtime = entry.runtime_data
-    if runtime.snapshots is None or runtime.events.supported is False:
+    if runtime.snapshots is None or not runtime.capabilities.event_log:
         return
     async_add_entities([BasIpLastVisitorImage(hass, runtime=runtime, snapshots=runtime.snapshots)])
-
-
-def _rang(events: tuple[IntercomEvent, ...]) -> bool:
-    return any(event.kind is EventKind.DOORBELL and event.type == EVENT_RING for event in events)
 
 
 class BasIpLastVisitorImage(BasIpEventChannelEntity, ImageEntity):
@@ -68,10 +64,11 @@ class BasIpLastVisitorImage(BasIpEventChannelEntity, ImageEntity):
         await super().async_will_remove_from_hass()
 
     @callback
-    def _handle_events(self, events: tuple[IntercomEvent, ...]) -> None:
-        if not _rang(events):
+    def _handle_event(self, event: IntercomEvent) -> None:
+        if event.kind is not EventKind.DOORBELL or event.type != EVENT_RING:
             return
-        # Several rings in one poll are one visitor: one snapshot.
+        if self._task is not None and not self._task.done():
+            return  # rings while the snapshot is taken are the same visitor
         self._task = self.coordinator.config_entry.async_create_background_task(
             self.hass, self._async_take(dt_util.utcnow()), name=f"{self.entity_id} snapshot"
         )

@@ -18,6 +18,8 @@ from .const import (
     ISSUE_DEFAULT_CREDENTIALS,
     ISSUE_DEVICE_MISMATCH,
     ISSUE_LOG_ORDER,
+    ISSUE_PUSH_NO_URL,
+    ISSUE_PUSH_STOPPED,
 )
 
 
@@ -106,7 +108,25 @@ def async_delete_log_order_issue(hass: HomeAssistant, entry: ConfigEntry) -> Non
 
 
 @callback
+def async_create_push_issue(hass: HomeAssistant, entry: ConfigEntry, kind: str) -> None:
+    """Tell the user that events are polled because push cannot work (``kind``: which reason)."""
+    _create(hass, entry, kind, ir.IssueSeverity.WARNING)
+
+
+@callback
+def async_delete_push_issue(hass: HomeAssistant, entry: ConfigEntry, kind: str) -> None:
+    """Withdraw a push issue: push works again (or was turned off)."""
+    ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry))
+
+
+@callback
 def async_delete_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Withdraw every issue of a removed entry."""
-    for kind in (ISSUE_DEFAULT_CREDENTIALS, ISSUE_DEVICE_MISMATCH, ISSUE_LOG_ORDER):
+    for kind in (
+        ISSUE_DEFAULT_CREDENTIALS,
+        ISSUE_DEVICE_MISMATCH,
+        ISSUE_LOG_ORDER,
+        ISSUE_PUSH_NO_URL,
+        ISSUE_PUSH_STOPPED,
+    ):
         ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry))

@@ -12,6 +12,8 @@ from .client import BasIpClient, BasIpDeviceInfo, RtspSettings
 if TYPE_CHECKING:
     from .coordinator import BasIpCoordinator
     from .event_coordinator import BasIpEventCoordinator
+    from .event_stream import BasIpEventStream
+    from .push import BasIpPush
     from .snapshots import SnapshotSource
 
 type BasIpConfigEntry = ConfigEntry[BasIpRuntimeData]
@@ -32,6 +34,12 @@ class BasIpCapabilities:
     """The device has a camera (its RTSP settings call answers)."""
     rtsp: RtspSettings | None
     """RTSP credentials the device reported, if any."""
+    webhooks: bool
+    """The device keeps webhooks (its webhook list answers): events can be pushed."""
+    sip_status: bool = True
+    """The SIP registration status call answers (found by the first SIP refresh)."""
+    event_log: bool = True
+    """The device has an event log (found by the first poll; ``True`` while events are off)."""
 
 
 @dataclass(slots=True, kw_only=True)
@@ -45,5 +53,9 @@ class BasIpRuntimeData:
     """SIP settings, SIP status and the door contact, every ``scan_interval``."""
     events: BasIpEventCoordinator
     """The device's event log, every ``event_interval`` (idle when events are off)."""
+    stream: BasIpEventStream
+    """Every event of the device, polled or pushed, handed out once."""
+    push: BasIpPush | None
+    """The push channel, where the device has webhooks and push is on."""
     snapshots: SnapshotSource | None
     """Camera snapshots shared by the camera and the last-visitor image."""

@@ -17,7 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import SipRegistrationStatus, SipSettings, SipStatus, SipTransport
 from .entity import BasIpEventChannelEntity, BasIpSipEntity, BasIpStatusEntity
-from .event_coordinator import EventBatch
+from .event_coordinator import EventLogState
 from .runtime import BasIpConfigEntry
 
 # The coordinator does all device I/O; entities only read its data.
@@ -123,13 +123,13 @@ STATUS_SENSORS: tuple[BasIpStatusSensorDescription, ...] = (
 class BasIpEventLogSensorDescription(SensorEntityDescription):
     """A sensor read from the event channel."""
 
-    value_fn: Callable[[EventBatch], datetime | None]
+    value_fn: Callable[[EventLogState], datetime | None]
 
 
-def _device_time(batch: EventBatch) -> datetime | None:
+def _device_time(state: EventLogState) -> datetime | None:
     # The device's own clock, as it stamped the item: a skewed device clock
     # shows here as it is.
-    newest = batch.newest
+    newest = state.newest
     return None if newest is None else datetime.fromtimestamp(newest.timestamp / 1000, tz=UTC)
 
 
@@ -158,12 +158,12 @@ async def async_setup_entry(
         for description in SETTINGS_SENSORS
         if description.exists_fn(settings)
     ]
-    if coordinator.status_supported:
+    if runtime.capabilities.sip_status:
         entities.extend(
             BasIpStatusSensor(runtime=runtime, description=description)
             for description in STATUS_SENSORS
         )
-    if runtime.events.supported is not False:
+    if runtime.capabilities.event_log:
         entities.extend(
             BasIpEventLogSensor(runtime=runtime, description=description)
             for description in EVENT_LOG_SENSORS
@@ -202,5 +202,5 @@ class BasIpEventLogSensor(BasIpEventChannelEntity, SensorEntity):
     @property
     def native_value(self) -> datetime | None:
         """Value from the latest poll of the log."""
-        batch: EventBatch | None = self.coordinator.data
-        return None if batch is None else self.entity_description.value_fn(batch)
+        state: EventLogState | None = self.coordinator.data
+        return None if state is None else self.entity_description.value_fn(state)

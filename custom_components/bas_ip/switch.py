@@ -57,7 +57,7 @@ async def async_setup_entry(
 ) -> None:
     """Create the SIP switch where the device reports its SIP status."""
     runtime = entry.runtime_data
-    if not runtime.coordinator.status_supported:
+    if not runtime.capabilities.sip_status:
         # Without the status endpoint the switch would have no state.
         return
     async_add_entities(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Final
 
 from aiohttp import web
 
-from . import access, auth, camera, log, sip, system
+from . import access, auth, camera, log, sip, system, webhooks
 
 if TYPE_CHECKING:
     from simulator.server import DeviceSimulator
@@ -43,17 +43,34 @@ ROUTES: Final[dict[str, Handler]] = {
 PREFIX_ROUTES: Final[tuple[tuple[str, Handler], ...]] = (
     (access.PATH_LOCK_OPEN_PREFIX, access.lock_open),
 )
+# Only on families with webhooks (Android panels from firmware 3.25.8).
+WEBHOOK_ROUTES: Final[dict[str, Handler]] = {webhooks.PATH_WEBHOOKS: webhooks.collection}
+WEBHOOK_PREFIX_ROUTES: Final[tuple[tuple[str, Handler], ...]] = (
+    (webhooks.PATH_WEBHOOK_PREFIX, webhooks.item),
+)
 
 
-def route(path: str) -> Handler | None:
-    """Find the handler of an ``/api/v1`` path, or ``None`` (404)."""
-    handler = ROUTES.get(path)
+def _find(
+    path: str, exact: dict[str, Handler], prefixed: tuple[tuple[str, Handler], ...]
+) -> Handler | None:
+    handler = exact.get(path)
     if handler is not None:
         return handler
-    for prefix, prefixed in PREFIX_ROUTES:
+    for prefix, prefix_handler in prefixed:
         if path.startswith(prefix):
-            return prefixed
+            return prefix_handler
     return None
+
+
+def route(path: str, *, with_webhooks: bool = False) -> Handler | None:
+    """Find the handler of an ``/api/v1`` path, or ``None`` (404).
+
+    ``with_webhooks``: the family has ``/api/v1/webhooks`` (else it is unknown).
+    """
+    handler = _find(path, ROUTES, PREFIX_ROUTES)
+    if handler is None and with_webhooks:
+        handler = _find(path, WEBHOOK_ROUTES, WEBHOOK_PREFIX_ROUTES)
+    return handler
 
 
 __all__ = ["PATH_INFO", "PATH_LOGIN", "ROUTES", "Handler", "route", "system"]

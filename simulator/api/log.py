@@ -29,6 +29,21 @@ def _positive_int(text: str) -> int | None:
     return int(text) if text.isdecimal() and text.isascii() and int(text) >= 1 else None
 
 
+def page_query(request: web.BaseRequest, errors: dict[str, str]) -> tuple[int | None, int | None]:
+    """Read ``limit`` (default 10) and ``page_number`` (default 1) of a list call.
+
+    Each bad one adds its reason to ``errors`` and reads as ``None``.
+    """
+    limit = _positive_int(request.query.get("limit", "10"))
+    if limit not in PAGE_LIMITS:
+        errors["limit"] = LIMIT_REASON
+        limit = None
+    page_number = _positive_int(request.query.get("page_number", "1"))
+    if page_number is None:
+        errors["page_number"] = PAGE_REASON
+    return limit, page_number
+
+
 async def items(device: DeviceSimulator, request: web.BaseRequest) -> web.StreamResponse:
     """One page of the log, in the order asked for (or the device's default).
 
@@ -39,12 +54,7 @@ async def items(device: DeviceSimulator, request: web.BaseRequest) -> web.Stream
     if request.method != "GET":
         return device.errors.method_not_allowed()
     errors: dict[str, str] = {}
-    limit = _positive_int(request.query.get("limit", "10"))
-    if limit not in PAGE_LIMITS:
-        errors["limit"] = LIMIT_REASON
-    page_number = _positive_int(request.query.get("page_number", "1"))
-    if page_number is None:
-        errors["page_number"] = PAGE_REASON
+    limit, page_number = page_query(request, errors)
     order = requested_order(device.log.behaviour, request.query)
     if isinstance(order, SortRefused):
         flat = device.errors.style is ErrorStyle.FLAT

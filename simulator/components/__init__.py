@@ -10,5 +10,7 @@ them through the device.
 - :mod:`.doors`: the door contact, lock releases and emergency holds;
 - :mod:`.camera`: snapshots and RTSP settings;
 - :mod:`.system`: identity (serial) and reboots;
-- :mod:`.traffic`: request counts, the answer delay and injected faults.
+- :mod:`.traffic`: request counts, the answer delay and injected faults;
+- :mod:`.webhooks`: webhook entries and their deliveries (``webhook_entry``,
+  ``webhook_delivery``, ``webhook_wire``).
 """

@@ -17,12 +17,15 @@ from simulator.errors import json_response, read_json
 from simulator.validation import SettingsError
 
 from .fields import arguments
-from .table import CONTROLS, Control, ControlError
+from .table import CONTROLS as TABLE_CONTROLS, Control, ControlError
+from .webhooks import WEBHOOK_CONTROLS
 
 if TYPE_CHECKING:
     from simulator.server import DeviceSimulator
 
 CONTROL_PREFIX: Final = "/_simulator/"
+CONTROLS: Final = TABLE_CONTROLS + WEBHOOK_CONTROLS
+"""Every control: the table's rows and the webhook rows (:mod:`.webhooks`)."""
 ROUTES: Final[dict[tuple[str, str], Control]] = {
     (control.method, control.name): control for control in CONTROLS
 }

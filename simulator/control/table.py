@@ -1,8 +1,9 @@
 """Every ``/_simulator/`` control, one row each: method, name, fields, the call, the answer.
 
-A new control is one :class:`Control` row in :data:`CONTROLS`. The body is
-checked against the row's fields before the call runs, so a refused call
-changes nothing.
+A new control is one :class:`Control` row in :data:`CONTROLS` (the webhook
+rows are in :mod:`.webhooks`; :data:`simulator.control.CONTROLS` holds both).
+The body is checked against the row's fields before the call runs, so a
+refused call changes nothing.
 """
 
 from __future__ import annotations

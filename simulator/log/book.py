@@ -37,7 +37,7 @@ def scrambled(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class DeviceLog:
     """One device's event log and the clock that stamps it."""
 
-    __slots__ = ("behaviour", "clock", "identifiers", "items", "variant")
+    __slots__ = ("behaviour", "clock", "identifiers", "items", "on_item", "variant")
 
     def __init__(
         self, clock: Callable[[], float], behaviour: LogBehaviour, variant: str | None = None
@@ -48,6 +48,8 @@ class DeviceLog:
         self.variant = variant
         self.items: list[dict[str, Any]] = []
         self.identifiers: set[str] = set()
+        self.on_item: Callable[[dict[str, Any]], None] | None = None
+        """Called with every item kept, once it is kept (the device's webhooks listen)."""
 
     def now_ms(self) -> int:
         """Device time in milliseconds: what an item logged now is stamped with."""
@@ -63,7 +65,8 @@ class DeviceLog:
     ) -> dict[str, Any]:
         """Log one item (``info`` is its ``info.model``), stamped now unless given.
 
-        A login on a device that does not log logins is returned, not kept.
+        A login on a device that does not log logins is returned, not kept
+        (and not offered to :attr:`on_item`).
         """
         stamp = self.now_ms() if timestamp_ms is None else timestamp_ms
         item = make_item(
@@ -79,6 +82,8 @@ class DeviceLog:
         self.items.append(item)
         if len(self.items) > self.behaviour.capacity:
             del self.items[0]
+        if self.on_item is not None:
+            self.on_item(item)
         return item
 
     def clear(self) -> None:

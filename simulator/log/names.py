@@ -37,6 +37,19 @@ EVENT_NAMES: Final[Mapping[str, str]] = {
     "sip_registration_lost": "SIP registration lost",
     "tamper_event": "Tamper event",
     "emergency_lock_is_opened": "Emergency lock is opened",
+    # Android panels 2.8/2.9 (the vendor's key list):
+    "access_denied_by_not_valid_face_identifier": "Access denied by not valid face identifier",
+    "access_granted_by_shared_identifier": "Access granted by shared identifier",
+    "access_denied_by_not_valid_shared_identifier": "Access denied by not valid shared identifier",
+    "access_denied_unknown_identifier": "Access denied, unknown identifier",
+    "identifiers_without_linkage_to_user_access_denied": (
+        "Identifiers without linkage to user, access denied"
+    ),
+    "incorrect_login_gui_settings": "Incorrect login to GUI settings",
+    "successful_login_gui_settings": "Successful login to GUI settings",
+    "outgoing_call_web": "Outgoing call from the web interface",
+    "multi_access_granted": "Multi-factor access granted",
+    "multi_access_denied": "Multi-factor access denied",
 }
 
 

@@ -43,7 +43,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator
 import contextlib
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 import io
 import logging
@@ -61,15 +60,12 @@ from devtools.hass_runner import (
     DOMAIN,
     REPO_ROOT,
     UNAVAILABLE_STATES,
-    HomeAssistantClient,
     HttpError,
-    ManagedProcess,
     SimulatorHandle,
     free_port,
     http_request_bytes,
-    start_hass,
-    write_hass_config,
 )
+from devtools.stack import DemoStack, Owner
 from simulator import DeviceSimulator, Profile
 from tests.conftest import SecretGuard, register_secret
 from tests.const import PASSWORD, USERNAME
@@ -133,8 +129,10 @@ CODE_DENIED = "246810#"
 class ThreadedSimulator:
     """A DeviceSimulator on its own thread and event loop; ``stop`` ends both.
 
-    Stands in for the ``ManagedProcess`` of ``SimulatorHandle``.
+    The ``process`` of its ``SimulatorHandle`` (a ``devtools.processes.Process``).
     """
+
+    name = "simulator"
 
     def __init__(self, device: DeviceSimulator) -> None:
         """Start the loop and the device (bounded)."""
@@ -151,6 +149,11 @@ class ThreadedSimulator:
             return function()
 
         return asyncio.run_coroutine_threadsafe(run(), self.loop).result(timeout=timeout)
+
+    def ensure_running(self) -> None:
+        """Raise when the simulator's thread has ended."""
+        if not self.thread.is_alive():
+            raise RuntimeError("the simulator's thread has ended")
 
     def stop(self, timeout: float = 30.0) -> int:
         """Stop the device, then the loop."""
@@ -169,7 +172,7 @@ def start_threaded_simulator(port: int) -> tuple[SimulatorHandle, ThreadedSimula
         Profile.CAMDROID_PANEL, host="127.0.0.1", port=port, username=USERNAME, password=PASSWORD
     )
     runner = ThreadedSimulator(device)
-    return SimulatorHandle(runner, port), runner  # type: ignore[arg-type]
+    return SimulatorHandle(runner, port), runner
 
 
 def issued_secrets(device: DeviceSimulator) -> set[str]:
@@ -216,52 +219,36 @@ def wait_for_polls(stack: Stack, count: int, *, timeout: float) -> list[float]:
     return arrivals
 
 
-@dataclass
-class Stack:
-    """The running simulator and Home Assistant, shared by the steps of this module."""
+class Stack(DemoStack):
+    """The running simulator and Home Assistant, shared by the steps of this module.
 
-    directory: Path
-    simulator: SimulatorHandle
-    runner: ThreadedSimulator
-    hass_port: int
-    hass: ManagedProcess | None = None
-    client: HomeAssistantClient | None = None
-    # entity registry key (unique id without the serial) -> entity id
-    entities: dict[str, str] = field(default_factory=dict)
-    facts: dict[str, Any] = field(default_factory=dict)
+    The simulator runs in this process; the steps add the config entry themselves.
+    """
+
+    def __init__(
+        self, directory: Path, simulator: SimulatorHandle, runner: ThreadedSimulator
+    ) -> None:
+        """Home Assistant's configuration and logs go to ``directory``."""
+        super().__init__(
+            directory / "config",
+            log_dir=directory,
+            simulator=simulator,
+            owner=Owner("E2E", OWNER, OWNER_PASSWORD),
+            title="BAS-IP e2e",
+            add_entry=False,
+            start_timeout=300,
+            stop_timeout=60,
+        )
+        self.directory = directory
+        self.runner = runner
+        # entity registry key (unique id without the serial) -> entity id
+        self.entities: dict[str, str] = {}
+        self.facts: dict[str, Any] = {}
 
     @property
     def device(self) -> DeviceSimulator:
         """The simulated device (change it through ``runner.call``)."""
         return self.runner.device
-
-    @property
-    def config_dir(self) -> Path:
-        """Home Assistant's configuration directory."""
-        return self.directory / "config"
-
-    def start_hass(self) -> HomeAssistantClient:
-        """Start hass, wait for it and log in (onboarding on the first start)."""
-        self.hass = start_hass(self.config_dir, log_path=self.directory / "hass.stdout.log")
-        client = HomeAssistantClient(self.hass_port, alive=self.hass.ensure_running)
-        client.wait_until_reachable(timeout=300)
-        client.onboard_or_login(name="E2E", username=OWNER, password=OWNER_PASSWORD)
-        client.wait_until_running(timeout=300)
-        self.client = client
-        return client
-
-    def stop_hass(self) -> int | None:
-        """Stop hass (SIGTERM, then SIGKILL after a grace period)."""
-        code = self.hass.stop(timeout=60) if self.hass is not None else None
-        self.hass = None
-        self.client = None
-        return code
-
-    @property
-    def api(self) -> HomeAssistantClient:
-        """The logged-in client of the running Home Assistant."""
-        assert self.client is not None, "Home Assistant is not running"
-        return self.client
 
     def states(self) -> dict[str, dict[str, Any]]:
         """Current states of the integration's entities, by registry key."""
@@ -289,7 +276,7 @@ class Stack:
 @pytest.fixture(scope="module", autouse=True)
 def _log_driver_steps() -> Iterator[None]:
     """Let the driver's INFO records reach the session's log capture (and secret guard)."""
-    logger = logging.getLogger("scripts")
+    logger = logging.getLogger("devtools")
     previous = logger.level
     logger.setLevel(logging.INFO)
     yield
@@ -323,15 +310,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     _enable_sockets()
     directory = tmp_path_factory.mktemp("e2e")
     simulator, runner = start_threaded_simulator(free_port())
-    hass_port = free_port()
-    running = Stack(directory, simulator, runner, hass_port)
-    try:
-        write_hass_config(running.config_dir, port=hass_port, name="BAS-IP e2e")
-        running.start_hass()
+    with Stack(directory, simulator, runner) as running:
         yield running
-    finally:
-        running.stop_hass()
-        simulator.process.stop()
 
 
 def test_add_device_through_the_config_flow(stack: Stack) -> None:

@@ -14,22 +14,13 @@ from datetime import timedelta
 import json
 import logging
 from typing import Any, Final
-from unittest.mock import PropertyMock, patch
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
-from homeassistant.const import (
-    CONF_HOST,
-    CONF_PASSWORD,
-    CONF_SSL,
-    CONF_USERNAME,
-    CONF_VERIFY_SSL,
-    EVENT_STATE_CHANGED,
-    STATE_UNAVAILABLE,
-)
+from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
 from homeassistant.helpers import entity_registry as er
-from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -38,10 +29,10 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.bas_ip.const import DEFAULT_SCAN_INTERVAL, DOMAIN
 from custom_components.bas_ip.event import BasIpLogEvent
+from devtools.clocks import ha_clock
 from devtools.waits import wait_until
 from simulator import DeviceSimulator, Profile
-from tests.conftest import SECRET_GUARD, SimulatorFactory, _is_bus_echo
-from tests.const import PASSWORD, USERNAME
+from tests.conftest import POLLED, SECRET_GUARD, SimulatorFactory, _is_bus_echo, entry_data
 
 POLL: Final = timedelta(seconds=DEFAULT_SCAN_INTERVAL)
 # The coordinators' names in HA's "Error fetching ..." lines (entry title "BAS-IP AQ-07L").
@@ -124,37 +115,14 @@ def record_fired_events() -> Generator[None]:
     _FIRED.clear()
 
 
-def ha_clock() -> float:
-    """Home Assistant's (frozen) time, so token expiry follows time travel."""
-    return dt_util.utcnow().timestamp()
-
-
-def entry_data(device: DeviceSimulator, **overrides: Any) -> dict[str, Any]:
-    """Config entry data for a simulated device."""
-    return {
-        CONF_HOST: device.address,
-        CONF_SSL: False,
-        CONF_VERIFY_SSL: True,
-        CONF_USERNAME: USERNAME,
-        CONF_PASSWORD: PASSWORD,
-        **overrides,
-    }
-
-
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/bas_ip."""
 
 
 @pytest.fixture(autouse=True)
-def enable_all_entities() -> Generator[None]:
+def auto_enable_all_entities(enable_all_entities: None) -> None:
     """Create the entities that are disabled by default too: every value is watched."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        return_value=True,
-        new_callable=PropertyMock,
-    ):
-        yield
 
 
 class FaultHarness:
@@ -508,6 +476,7 @@ async def harness(
         title="BAS-IP AQ-07L",
         unique_id=device.serial,
         data=entry_data(device),
+        options=POLLED,
     )
     harness = FaultHarness(hass, freezer, caplog, device, entry)
     await harness.setup()

@@ -23,8 +23,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.bas_ip.const import DOMAIN, ISSUE_DEVICE_MISMATCH
+from devtools.clocks import ha_clock
 from simulator import Fault, Profile, self_signed_context
-from tests.conftest import SimulatorFactory
+from tests.conftest import POLLED, SimulatorFactory, entry_data
 from tests.const import NEW_PASSWORD
 from tests.tls import tolerate_refused_tls_handshakes
 
@@ -36,8 +37,6 @@ from .conftest import (
     EVENT_COORDINATOR,
     STATUS_KEYS,
     FaultHarness,
-    entry_data,
-    ha_clock,
 )
 
 CANNOT_CONNECT: Final = "Cannot connect to the BAS-IP device at {host}"
@@ -148,7 +147,9 @@ async def test_connection_refused_at_setup(
     """
     device = await simulator_factory(Profile.CAMDROID_MONITOR, clock=ha_clock)
     await device.stop()  # the port is now closed
-    entry = MockConfigEntry(domain=DOMAIN, unique_id=device.serial, data=entry_data(device))
+    entry = MockConfigEntry(
+        domain=DOMAIN, unique_id=device.serial, data=entry_data(device), options=POLLED
+    )
     harness = FaultHarness(hass, freezer, caplog, device, entry)
     harness.mark()
     entry.add_to_hass(hass)
@@ -274,6 +275,7 @@ async def test_tls_without_verification_works(
         domain=DOMAIN,
         unique_id=device.serial,
         data=entry_data(device, ssl=True, verify_ssl=False),
+        options=POLLED,
     )
     harness = FaultHarness(hass, freezer, caplog, device, entry)
     await harness.setup()
@@ -503,7 +505,9 @@ async def test_status_endpoint_missing_from_the_start(
     """A device without the status endpoint: settings entities only, asked once."""
     device = await simulator_factory(Profile.CAMDROID_PANEL, clock=ha_clock)
     device.status_endpoint_missing = True
-    entry = MockConfigEntry(domain=DOMAIN, unique_id=device.serial, data=entry_data(device))
+    entry = MockConfigEntry(
+        domain=DOMAIN, unique_id=device.serial, data=entry_data(device), options=POLLED
+    )
     harness = FaultHarness(hass, freezer, caplog, device, entry)
     await harness.setup()
 
@@ -564,7 +568,7 @@ async def test_setup_against_swapped_device(
     """Set-up meets another device at the address: retried, repair raised, no login."""
     device = await simulator_factory(Profile.CAMDROID_MONITOR, clock=ha_clock)
     entry = MockConfigEntry(
-        domain=DOMAIN, unique_id="not-this-device-serial", data=entry_data(device)
+        domain=DOMAIN, unique_id="not-this-device-serial", data=entry_data(device), options=POLLED
     )
     harness = FaultHarness(hass, freezer, caplog, device, entry)
     harness.mark()
@@ -602,7 +606,11 @@ async def test_log_endpoint_missing_at_setup(
     device = await simulator_factory(Profile.CAMDROID_PANEL, clock=ha_clock)
     device.set_fault(Fault.NOT_FOUND, paths=[PATH_LOG])
     entry = MockConfigEntry(
-        domain=DOMAIN, title="BAS-IP AQ-07L", unique_id=device.serial, data=entry_data(device)
+        domain=DOMAIN,
+        title="BAS-IP AQ-07L",
+        unique_id=device.serial,
+        data=entry_data(device),
+        options=POLLED,
     )
     harness = FaultHarness(hass, freezer, caplog, device, entry)
     await harness.setup(observe_setup=True)

@@ -6,7 +6,7 @@ as a library of its own.
 
 from .client import SNAPSHOT_TIMEOUT, BasIpClient
 from .eventlog import EventLogReader, EventPoll
-from .events import METHODS, EventKind, IntercomEvent, classify
+from .events import METHODS, EventKind, IntercomEvent, classify, push_keys
 from .exceptions import (
     BasIpAuthenticationError,
     BasIpCertificateError,
@@ -17,6 +17,8 @@ from .exceptions import (
     BasIpResponseError,
     BasIpUnsupportedDeviceError,
     BasIpValidationError,
+    RejectReason,
+    WebhookRejected,
 )
 from .logorder import LogDialect, LogLayout, ProbeStep
 from .logview import LogOrderError
@@ -35,11 +37,22 @@ from .models import (
     SipTransport,
     Snapshot,
     StunServer,
+    Webhook,
+    WebhookDelivery,
+    WebhookSpec,
 )
+from .pushmerge import PushPollMerger
 from .transport import DEFAULT_TIMEOUT
+from .webhooks import (
+    MAX_DELIVERY_BYTES,
+    WebhookApi,
+    push_event_types,
+    verify_delivery,
+)
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "MAX_DELIVERY_BYTES",
     "METHODS",
     "SNAPSHOT_TIMEOUT",
     "BasIpAuthenticationError",
@@ -65,6 +78,8 @@ __all__ = [
     "LogPage",
     "LogSlot",
     "ProbeStep",
+    "PushPollMerger",
+    "RejectReason",
     "RtspSettings",
     "SipEnabled",
     "SipRegistrationStatus",
@@ -74,5 +89,13 @@ __all__ = [
     "SipTransport",
     "Snapshot",
     "StunServer",
+    "Webhook",
+    "WebhookApi",
+    "WebhookDelivery",
+    "WebhookRejected",
+    "WebhookSpec",
     "classify",
+    "push_event_types",
+    "push_keys",
+    "verify_delivery",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 from typing import Any, Final
 from urllib.parse import quote
 
@@ -48,6 +49,7 @@ from .transport import (
     _http_error,
 )
 from .validation import check_int_range, is_android_answer, validate_sip_write
+from .webhooks import WebhookApi
 
 SNAPSHOT_TIMEOUT: Final = 10.0
 SNAPSHOT_MAX_BYTES: Final = 5 * 1024 * 1024
@@ -109,8 +111,10 @@ class BasIpClient:
             session, _base_url(host, use_https), verify_ssl=verify_ssl, timeout=request_timeout
         )
         self._auth = Auth(self._transport, username, password, expected_serial=expected_serial)
+        self.webhooks = WebhookApi(self._auth)
         self._snapshot_timeout = snapshot_timeout
         self._snapshot_task: asyncio.Task[Snapshot] | None = None
+        self._clock_skew_ms: int | None = None
 
     def __repr__(self) -> str:
         """Name the device, never the credentials or the token."""
@@ -230,7 +234,18 @@ class BasIpClient:
         params = {"limit": str(limit), "page_number": str(page), "locale": "en"}
         params.update(dialect.params())
         answer = await self._auth.request("GET", PATH_LOG_ITEMS, params=params, expect="dated_json")
+        if answer.date_ms is not None:
+            self._clock_skew_ms = answer.date_ms - round(time.time() * 1000)
         return LogPage.from_dict(answer.body, device_time_ms=answer.date_ms)
+
+    def device_now_ms(self) -> int | None:
+        """Estimate the device's clock now from its last dated log answer (``None``: none seen yet).
+
+        Whole seconds: the ``Date`` header has no finer resolution.
+        """
+        if self._clock_skew_ms is None:
+            return None
+        return round(time.time() * 1000) + self._clock_skew_ms
 
     # --- doors ----------------------------------------------------------------
 

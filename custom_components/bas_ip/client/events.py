@@ -140,6 +140,9 @@ _DEVICE: Final = {
     "emergency_lock_is_opened": "emergency_open",
 }
 OWN_TRAFFIC_KEYS: Final = frozenset({"successful_login_api_call"})
+# Read when logged, never asked for as webhook event types: AND 1.8.0 (before
+# webhooks) and a BAS-IP Link push spelling.
+_NOT_PUSHED: Final = frozenset({"lock_is_opened_to_long", "access_denied_by_unknown_qr"})
 
 # A visitor at a panel makes the panel call out (confirmed on a real AV-03BD);
 # a monitor logs the call coming in (inferred).
@@ -175,6 +178,21 @@ def ring_keys(device_type: str | None) -> frozenset[str]:
             return frozenset({_MONITOR_RING})
         case _:
             return frozenset({_PANEL_RING, _MONITOR_RING})
+
+
+def push_keys(device_type: str | None, *, core: bool = False) -> frozenset[str]:
+    """Pick the log keys a device is asked to push: those that become events.
+
+    Spellings known from other firmware or other channels only are left out:
+    a device refuses a webhook with an event type it does not know.
+    ``core``: only rings and access (the keys the vendor's webhook page lists
+    are access keys; a device that refuses the full set gets these).
+    """
+    rings = ring_keys(device_type)
+    keys = {*rings, *_GRANTED, *_DENIED}
+    if not core:
+        keys |= {f"{key}{_MISSED_SUFFIX}" for key in rings} | set(_DOOR) | set(_DEVICE)
+    return frozenset(keys - _NOT_PUSHED)
 
 
 def _lock(info: Mapping[str, Any]) -> int | None:

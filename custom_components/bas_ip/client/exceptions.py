@@ -6,6 +6,8 @@ password is ever formatted into them.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 
 class BasIpError(Exception):
     """Base class for every error the client raises."""
@@ -77,3 +79,37 @@ class BasIpDeviceMismatchError(BasIpError):
         )
         self.expected_serial = expected_serial
         self.actual_serial = actual_serial
+
+
+class RejectReason(StrEnum):
+    """Why a webhook delivery was refused."""
+
+    TOO_LARGE = "too_large"
+    UNSIGNED = "unsigned"
+    BAD_SIGNATURE = "bad_signature"
+    BAD_TIMESTAMP = "bad_timestamp"
+    STALE = "stale"
+    MALFORMED = "malformed"
+
+
+_REJECT_TEXTS = {
+    RejectReason.TOO_LARGE: "the body is too large",
+    RejectReason.UNSIGNED: "it carries no signature",
+    RejectReason.BAD_SIGNATURE: "the signature does not match",
+    RejectReason.BAD_TIMESTAMP: "the timestamp is missing or unreadable",
+    RejectReason.STALE: "the timestamp is outside the accepted window",
+    RejectReason.MALFORMED: "the body is not a delivery this client understands",
+}
+
+
+class WebhookRejected(BasIpError):
+    """A webhook delivery failed verification; nothing in it may be acted on.
+
+    ``reason`` says which check failed. The message is fixed per reason: it
+    never holds the secret, the signature, the body or any identifier.
+    """
+
+    def __init__(self, reason: RejectReason) -> None:
+        """Keep the reason; the text comes from the reason alone."""
+        super().__init__(f"Webhook delivery rejected: {_REJECT_TEXTS[reason]}")
+        self.reason = reason

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from datetime import timedelta
 import json
 from typing import Any
-from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_SSL, CONF_USERNAME, CONF_VERIFY_SSL
 from homeassistant.core import HomeAssistant, State
-from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -19,20 +15,15 @@ from pytest_homeassistant_custom_component.common import (
     load_fixture,
 )
 
-from custom_components.bas_ip.const import CONF_EVENTS_ENABLED, DOMAIN
+from custom_components.bas_ip.const import CONF_EVENTS_ENABLED, CONF_PUSH, DOMAIN
+from devtools.clocks import ha_clock
 from simulator import DeviceSimulator, Profile
-from tests.conftest import SimulatorFactory
-from tests.const import PASSWORD, USERNAME
+from tests.conftest import SimulatorFactory, entry_data
 
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/bas_ip."""
-
-
-def ha_clock() -> float:
-    """Time as Home Assistant sees it, so frozen time also drives token expiry."""
-    return dt_util.utcnow().timestamp()
 
 
 def load_json(name: str) -> Any:
@@ -46,18 +37,6 @@ async def simulator(
 ) -> DeviceSimulator:
     """The device under test, on Home Assistant's (freezable) clock."""
     return await simulator_factory(simulator_profile, clock=ha_clock)
-
-
-def entry_data(device: DeviceSimulator, **overrides: Any) -> dict[str, Any]:
-    """Config entry data pointing at a simulated device."""
-    return {
-        CONF_HOST: device.address,
-        CONF_SSL: False,
-        CONF_VERIFY_SSL: True,
-        CONF_USERNAME: USERNAME,
-        CONF_PASSWORD: PASSWORD,
-        **overrides,
-    }
 
 
 @pytest.fixture
@@ -79,7 +58,9 @@ def mock_config_entry(simulator: DeviceSimulator, entry_options: dict[str, Any])
         title="BAS-IP AQ-07L",
         unique_id=simulator.serial,
         data=entry_data(simulator),
-        options=entry_options,
+        # Push needs Home Assistant's HTTP server listening where the device
+        # can reach it: the push tests (test_push*.py) start one and turn it on.
+        options={CONF_PUSH: False, **entry_options},
         entry_id="01JBASIPTESTENTRY000000000",
     )
 
@@ -97,17 +78,6 @@ async def init_integration(
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     return mock_config_entry
-
-
-@pytest.fixture
-def enable_all_entities() -> Generator[None]:
-    """Create entities that are disabled by default as enabled."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        return_value=True,
-        new_callable=PropertyMock,
-    ):
-        yield
 
 
 # One polling interval (30 s) plus a margin: the coordinator arms its timer at

@@ -24,7 +24,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.bas_ip.const import CONF_RTSP_PASSWORD, CONF_RTSP_USERNAME, DOMAIN
+from custom_components.bas_ip.const import (
+    CONF_PUSH,
+    CONF_RTSP_PASSWORD,
+    CONF_RTSP_USERNAME,
+    DOMAIN,
+)
 from custom_components.bas_ip.runtime import BasIpConfigEntry
 from devtools.waits import REAL_TIMEOUT, wait_real, wait_until
 from simulator import DeviceSimulator, Profile
@@ -260,6 +265,10 @@ async def test_options_credentials(
     assert OPTION_PASSWORD not in repr(state)
 
 
+# The form shows the stored push option (off in these tests): the browser sends it back.
+PUSH_AS_STORED = {CONF_PUSH: False}
+
+
 @pytest.mark.parametrize("simulator_profile", [Profile.ANDROID_PANEL])
 async def test_options_flow_credentials_apply_without_reload(
     hass: HomeAssistant,
@@ -272,7 +281,8 @@ async def test_options_flow_credentials_apply_without_reload(
     with patch.object(hass.config_entries, "async_reload") as reload:
         flow = await hass.config_entries.options.async_init(init_integration.entry_id)
         await hass.config_entries.options.async_configure(
-            flow["flow_id"], {CONF_RTSP_USERNAME: "viewer", CONF_RTSP_PASSWORD: OPTION_PASSWORD}
+            flow["flow_id"],
+            {CONF_RTSP_USERNAME: "viewer", CONF_RTSP_PASSWORD: OPTION_PASSWORD, **PUSH_AS_STORED},
         )
         await hass.async_block_till_done()
     assert reload.call_count == 0
@@ -290,14 +300,14 @@ async def test_options_flow_credentials_apply_without_reload(
     # The stored password is never sent back to the browser.
     assert (suggested[CONF_RTSP_USERNAME], suggested[CONF_RTSP_PASSWORD]) == ("viewer", None)
     await hass.config_entries.options.async_configure(
-        flow["flow_id"], {CONF_RTSP_USERNAME: "viewer"}
+        flow["flow_id"], {CONF_RTSP_USERNAME: "viewer", **PUSH_AS_STORED}
     )
     await hass.async_block_till_done()
     assert init_integration.options[CONF_RTSP_PASSWORD] == OPTION_PASSWORD
 
     # Clearing the username returns to the device's own (masked) credentials.
     flow = await hass.config_entries.options.async_init(init_integration.entry_id)
-    await hass.config_entries.options.async_configure(flow["flow_id"], {})
+    await hass.config_entries.options.async_configure(flow["flow_id"], {**PUSH_AS_STORED})
     await hass.async_block_till_done()
     assert CONF_RTSP_USERNAME not in init_integration.options
     assert CONF_RTSP_PASSWORD not in init_integration.options

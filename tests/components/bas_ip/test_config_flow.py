@@ -20,15 +20,17 @@ import voluptuous as vol
 from custom_components.bas_ip.const import (
     CONF_EVENT_INTERVAL,
     CONF_EVENTS_ENABLED,
+    CONF_PUSH,
     CONF_SCAN_INTERVAL,
     DOMAIN,
 )
+from devtools.clocks import ha_clock
 from simulator import DeviceSimulator, Fault, Profile, self_signed_context
-from tests.conftest import SimulatorFactory
+from tests.conftest import SimulatorFactory, entry_data
 from tests.const import FACTORY_PASSWORD, NEW_PASSWORD, PASSWORD, USERNAME, WRONG_PASSWORD
 from tests.tls import tolerate_refused_tls_handshakes
 
-from .conftest import POLL, advance, entry_data, ha_clock
+from .conftest import POLL, advance
 
 SETTINGS_PATH = "/api/v1/device/sip/settings"
 STATUS_PATH = "/api/v1/sip/status"
@@ -442,6 +444,9 @@ async def test_options_flow_while_not_loaded(
         CONF_SCAN_INTERVAL: 45,
         CONF_EVENTS_ENABLED: True,
         CONF_EVENT_INTERVAL: 2,
+        # Offered while the entry is not loaded (whether the device has
+        # webhooks is not known), on by default.
+        CONF_PUSH: True,
     }
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     assert mock_config_entry.runtime_data.coordinator.update_interval == timedelta(seconds=45)

@@ -13,11 +13,11 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.bas_ip.client import BasIpClient, RtspSettings
 from custom_components.bas_ip.const import DOMAIN
 from simulator import DeviceSimulator, Fault, Profile, self_signed_context
-from tests.conftest import SimulatorFactory
+from tests.conftest import SimulatorFactory, entry_data
 from tests.const import FACTORY_PASSWORD, WRONG_PASSWORD
 from tests.tls import tolerate_refused_tls_handshakes
 
-from .conftest import entry_data, state_of
+from .conftest import state_of
 
 
 async def test_setup_and_unload(

@@ -25,12 +25,13 @@ from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.bas_ip.const import DOMAIN
+from custom_components.bas_ip.const import CONF_PUSH, DOMAIN
 from custom_components.bas_ip.event import BasIpLogEvent
+from devtools.clocks import ha_clock
 from simulator import LOG_DIALECT_CASES, DeviceSimulator, Fault, Profile
-from tests.conftest import SimulatorFactory
+from tests.conftest import SimulatorFactory, entry_data
 
-from .conftest import advance, entry_data, ha_clock, state_of
+from .conftest import advance, state_of
 from .event_helpers import LOG_PATH, FiredEvents, entity_id, record_fired, records
 
 pytestmark = pytest.mark.freeze_time("2026-03-01T12:00:00+00:00")
@@ -63,6 +64,8 @@ async def _set_up(hass: HomeAssistant, device: DeviceSimulator) -> MockConfigEnt
         title=f"BAS-IP {device.profile_data.info['device_name']}",
         unique_id=device.serial,
         data=entry_data(device),
+        # The log's dialects are the subject: push (test_push*.py) stays off.
+        options={CONF_PUSH: False},
         entry_id="01JBASIPDIALECTENTRY00000",
     )
     entry.add_to_hass(hass)

@@ -34,6 +34,7 @@ from .sip import (
     SipTransport,
     StunServer,
 )
+from .webhook import Webhook, WebhookDelivery, WebhookSpec
 
 __all__ = [
     "H264_PAYLOAD_MAX",
@@ -61,6 +62,9 @@ __all__ = [
     "SipTransport",
     "Snapshot",
     "StunServer",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookSpec",
     "parse_lock_count",
     "parse_login",
     "parse_mac_address",

@@ -1,0 +1,1 @@
+"""The screenshots' browser (``browser``) and the views they show (``pages``)."""
