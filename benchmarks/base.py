@@ -28,8 +28,14 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.bas_ip.const import DEFAULT_EVENT_INTERVAL, DEFAULT_SCAN_INTERVAL
-from devtools.waits import wall_clock
+from custom_components.bas_ip.const import (
+    CONF_PUSH,
+    DEFAULT_EVENT_INTERVAL,
+    DEFAULT_SCAN_INTERVAL,
+)
+from custom_components.bas_ip.push_health import PushState
+from devtools.clocks import ha_clock
+from devtools.waits import wait_until, wall_clock
 from simulator import DeviceSimulator, Profile
 
 from .devices import (
@@ -40,7 +46,6 @@ from .devices import (
     SimulatorProcess,
     StartDevice,
     entry_for,
-    ha_clock,
 )
 from .report import BenchResult
 
@@ -122,8 +127,16 @@ class BenchmarkBase:
         device: DeviceSimulator | RemoteDevice,
         title: str,
         options: dict[str, Any] | None = None,
+        *,
+        push: bool = False,
     ) -> tuple[MockConfigEntry, float]:
-        """Set up an entry for ``device``; returns it and the set-up time in ms."""
+        """Set up an entry for ``device``; returns it and the set-up time in ms.
+
+        Polled unless ``push`` (option ``push`` off: a panel with webhooks
+        polls its log like any other device); with ``push`` the option is
+        left at its default, on.
+        """
+        options = {**(options or {})} if push else {**(options or {}), CONF_PUSH: False}
         entry = entry_for(device, title, self.credentials, options)
         entry.add_to_hass(self.hass)
         started = wall_clock()
@@ -132,6 +145,15 @@ class BenchmarkBase:
         elapsed_ms = (wall_clock() - started) * 1000
         assert entry.state is ConfigEntryState.LOADED, entry.reason
         return entry, elapsed_ms
+
+    async def wait_push_healthy(self, entry: MockConfigEntry) -> None:
+        """Return once the entry's push is healthy (its webhook written and verified)."""
+
+        def healthy() -> bool:
+            push = entry.runtime_data.push
+            return push is not None and push.health.state is PushState.HEALTHY
+
+        await wait_until(healthy, f"push healthy on {entry.title}")
 
     async def remove_entry(self, entry: MockConfigEntry) -> None:
         """Unload and remove an entry."""

@@ -3,11 +3,11 @@
 Environment: ``BENCH_OUTPUT`` (JSON path, default ``benchmark.json``),
 ``BENCH_DEVICE_COUNTS`` (default ``1,10,100``), ``BENCH_SETUP_REPEATS``
 (default 30), ``BENCH_CPU_POLLS`` (default 20), ``BENCH_RINGS`` (rings per
-event interval, default 20), ``BENCH_SNAPSHOTS`` (default 20),
+event interval, and pushed, default 20), ``BENCH_SNAPSHOTS`` (default 20),
 ``BENCH_IDLE_MINUTES`` (default 10).
 
-The real-time measurements (ring latency, snapshots) run first, on Home
-Assistant's real clock; then time is frozen for the others.
+The real-time measurements (ring latency polled and pushed, snapshots) run
+first, on Home Assistant's real clock; then time is frozen for the others.
 """
 
 from __future__ import annotations

@@ -26,7 +26,6 @@ from homeassistant.const import (
     CONF_USERNAME,
     CONF_VERIFY_SSL,
 )
-from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.bas_ip.const import DOMAIN
@@ -38,11 +37,6 @@ PASSWORD: Final = "bench-Passw0rd"
 TOKEN_LIFETIME: Final = 7200.0
 
 StartDevice = Callable[..., Awaitable[DeviceSimulator]]
-
-
-def ha_clock() -> float:
-    """Home Assistant's frozen time, which the token expiry then follows."""
-    return dt_util.utcnow().timestamp()
 
 
 REPO: Final = Path(__file__).resolve().parent.parent

@@ -16,6 +16,7 @@ from .devices import PASSWORD, USERNAME, RemoteDevice, SimulatorProcess, entry_f
 from .measures import FrozenMeasures
 from .realtime import RealtimeMeasures
 from .report import FROZEN_KEYS, REALTIME_KEYS, REQUIRED_KEYS, BenchResult, table
+from .visitors import VisitorMeasures
 
 __all__ = [
     "FROZEN_KEYS",
@@ -33,7 +34,7 @@ __all__ = [
 ]
 
 
-class Benchmark(FrozenMeasures, RealtimeMeasures):
+class Benchmark(FrozenMeasures, RealtimeMeasures, VisitorMeasures):
     """One run: owns the simulators and the entries it creates."""
 
     async def run(self) -> BenchResult:
@@ -61,14 +62,18 @@ class Benchmark(FrozenMeasures, RealtimeMeasures):
     async def run_realtime(self) -> BenchResult:
         """Run the measurements that need real time to pass (Home Assistant's clock not frozen).
 
-        Ring latency (the event interval's timer must run by itself) and
-        snapshots (the device takes ``snapshot_delay`` real seconds).
+        Ring latency, polled (the event interval's timer must run by itself)
+        and pushed (Home Assistant served over HTTP for the device's webhook),
+        snapshots (the device takes ``snapshot_delay`` real seconds), and the
+        visitor history's burst of rings (``visitors.py``).
         """
         with production_like():
             device = await self._start_realtime_device()
             try:
                 await self._measure_ring_latency(device)
                 await self._measure_snapshots(device)
+                await self._measure_ring_latency_push()
+                await self._measure_visitor_history()
             finally:
                 for entry in self.entries:
                     await self.remove_entry(entry)

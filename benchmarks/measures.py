@@ -10,14 +10,19 @@ from typing import Any, Final
 
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.bas_ip.const import DEFAULT_SCAN_INTERVAL
+from custom_components.bas_ip.push_health import RECONCILE_INTERVAL, PushState
+from devtools.clocks import ha_clock
+from devtools.served_http import served_internal_url
 from devtools.waits import REAL_TIMEOUT, wait_until
 from simulator import LOG_DIALECT_CASES, DeviceSimulator, Profile
 
 from .base import DAY_SECONDS, BenchmarkBase, traced_snapshot
-from .devices import ha_clock
 from .report import OTHER_INTEGRATION_REQUESTS_PER_MINUTE, percentile
 
 PATH_SETTINGS: Final = "/api/v1/device/sip/settings"
@@ -122,11 +127,13 @@ class FrozenMeasures(BenchmarkBase):
     async def _measure_idle_requests(self) -> None:
         """Every request one idle device gets at default options, per minute.
 
-        The headline figure is a Camdroid panel's (it has the door sensor, so
-        its SIP refresh reads three endpoints: the worst case). The same is
-        measured for every documented log dialect and firmware variant
+        Polled: the headline figure is a Camdroid panel's (no webhooks; it has
+        the door sensor, so its SIP refresh reads three endpoints: the worst
+        case). The same is measured, polled (push off where the device has
+        webhooks), for every documented log dialect and firmware variant
         (``LOG_DIALECT_CASES``): a device read from its last page needs two
-        log reads a poll and polls every 4 s by default.
+        log reads a poll and polls every 4 s by default. Then an Android
+        panel at default options, push on and healthy.
         """
         figures = self.result.figures
         idle = await self._idle_requests(
@@ -147,16 +154,38 @@ class FrozenMeasures(BenchmarkBase):
             name = profile.value if variant is None else f"{profile.value}/{variant}"
             by_profile[name] = (await self._idle_requests(profile, variant, serial))["per_minute"]
         figures["requests_per_minute_idle_by_profile"] = by_profile
+        await self._measure_idle_push()
+
+    async def _measure_idle_push(self) -> None:
+        """Every request one idle Android panel gets at default options, push on and healthy.
+
+        Home Assistant's HTTP app is served on 127.0.0.1 as its internal URL,
+        so the device's webhook reaches it; the log poll then only reconciles.
+        """
+        async with served_internal_url(self.hass):
+            idle = await self._idle_requests(
+                Profile.ANDROID_PANEL, None, "be4c5555-0000-4000-8000-000000000005", push=True
+            )
+        per_minute = idle["per_minute"]
+        figures = self.result.figures
+        figures["requests_per_minute_idle_push"] = per_minute
+        figures["requests_per_minute_idle_push_by_path"] = idle["by_path"]
+        figures["idle_push_token_renewals"] = idle["logins"]
+        figures["idle_push_fewer_than_other_integration"] = (
+            round(OTHER_INTEGRATION_REQUESTS_PER_MINUTE / per_minute, 2) if per_minute else None
+        )
 
     async def _idle_requests(
-        self, profile: Profile, variant: str | None, serial: str
+        self, profile: Profile, variant: str | None, serial: str, *, push: bool = False
     ) -> dict[str, Any]:
         """Measure one idle device's requests per minute, on frozen time moved a second at a time.
 
         Counted by the device itself, token renewals included: its tokens
         live ``IDLE_TOKEN_LIFETIME`` (a real device's: two hours), so that a
         10-minute window holds three renewals (401, identity check, login),
-        each given back by door reads left out.
+        each given back by door reads left out. Polled, unless ``push``: then
+        the window starts once push is healthy, and push must still be
+        healthy (the poll only reconciling) at its end.
         """
         # Start on a whole second of frozen time. async_fire_time_changed adds
         # 0.5 s to every tick, and a coordinator schedules its next refresh at
@@ -166,8 +195,10 @@ class FrozenMeasures(BenchmarkBase):
             await self.tick(1 - fraction)
         device = await self._start_in_loop(profile, serial, ha_clock, variant)
         try:
-            entry, _ = await self.add_entry(device, "Idle")
+            entry, _ = await self.add_entry(device, "Idle", push=push)
             self.entries.append(entry)
+            if push:
+                await self.wait_push_healthy(entry)
             for _ in range(3):
                 await self.tick(1)
             # From now on tokens live IDLE_TOKEN_LIFETIME: the current one
@@ -179,21 +210,32 @@ class FrozenMeasures(BenchmarkBase):
             for _ in range(seconds):
                 await self.tick(1)
             minutes = seconds / 60
-            total = sum(device.requests.values())
+            # Taken before the entry is removed (removing it takes our webhook off the device).
+            requests, logins = dict(device.requests), device.logins
+            if push:
+                self._check_push_reconciling(entry)
             await self.remove_entry(entry)
             self.entries.remove(entry)
             return {
-                "per_minute": round(total / minutes, 2),
+                "per_minute": round(sum(requests.values()) / minutes, 2),
                 "by_path": {
-                    path: round(count / minutes, 2)
-                    for path, count in sorted(device.requests.items())
+                    path: round(count / minutes, 2) for path, count in sorted(requests.items())
                 },
-                "logins": device.logins,
+                "logins": logins,
             }
         finally:
             self.result.issued_tokens.extend(device.issued_tokens)
             if self._start_device is None:
                 await device.stop()
+
+    @staticmethod
+    def _check_push_reconciling(entry: MockConfigEntry) -> None:
+        """Fail the measurement unless push is healthy and the log poll only reconciles."""
+        push = entry.runtime_data.push
+        assert push is not None, "push is off"
+        assert push.health.state is PushState.HEALTHY, f"push {push.health.state}"
+        interval = entry.runtime_data.events.update_interval
+        assert interval == RECONCILE_INTERVAL, f"the log is polled every {interval}"
 
     async def _measure_logins_and_concurrency(self) -> None:
         """Logins over a simulated day; whether a refresh's two requests overlap."""

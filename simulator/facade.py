@@ -18,6 +18,7 @@ from typing import Any
 from .components.auth import Auth
 from .components.camera import Camera
 from .components.doors import Doors
+from .components.identifiers import IdentifierBook
 from .components.sip import Sip
 from .components.system import System
 from .components.traffic import Traffic
@@ -37,6 +38,7 @@ class DeviceFacade:
     system: System
     traffic: Traffic
     webhooks: Webhooks
+    identifier_book: IdentifierBook
     log: DeviceLog
 
     username = Settable[str]("auth")
@@ -233,10 +235,11 @@ class DeviceFacade:
 
         Device passwords ever set (plain, except the six-digit factory default,
         and their digests), SIP and RTSP passwords ever stored, issued tokens,
-        the card numbers, codes and QR numbers in its log, and webhook secrets.
+        the card numbers, codes and QR numbers in its log, webhook secrets, and
+        every identifier number offered to or held by its identifier calls.
         """
         found = self.auth.secrets() | self.sip.secrets() | self.camera.secrets()
-        found |= self.webhooks.secrets()
+        found |= self.webhooks.secrets() | self.identifier_book.secrets()
         found |= self.log.identifiers
         found.discard("")
         return found

@@ -83,6 +83,12 @@ class ProfileData:
     """Body field of ``POST /system/data/clear``: ``data_types`` (1.x), ``clear_fields`` (2.x)."""
     webhooks: bool = False
     """Whether ``/api/v1/webhooks`` exists (Android panels from firmware 3.25.8)."""
+    identifier_spellings: tuple[str, ...] = ()
+    """Identifier API spellings served (docs/device-api.md, "Identifiers"): ``identifier``
+    (``/access/identifier/item/{uid}``), ``identifiers`` (``/access/identifiers/item/{uid}``);
+    none: every identifier path is 404."""
+    face_ids: bool = False
+    """Whether ``face_id`` identifiers may be created (Android face panels)."""
 
 
 def _info(**fields: Any) -> dict[str, Any]:
@@ -152,6 +158,7 @@ PROFILES: Final[dict[Profile, ProfileData]] = {
         emergency=True,
         snapshot_format="jpeg",
         rtsp_password="rtsp-Pan3l-Secret",
+        identifier_spellings=("identifier",),
     ),
     Profile.ANDROID_PANEL: ProfileData(
         info=_info(
@@ -195,6 +202,9 @@ PROFILES: Final[dict[Profile, ProfileData]] = {
         rtsp_masked=True,
         data_clear_field="clear_fields",
         webhooks=True,
+        # API 2.x spells them singular; the 1.x spelling (its api_version) is served too.
+        identifier_spellings=("identifier", "identifiers"),
+        face_ids=True,
     ),
     Profile.OLD_FIRMWARE: ProfileData(
         info=_info(

@@ -2,8 +2,8 @@
 
 Behaviour follows docs/device-api.md. :class:`DeviceSimulator` composes
 components by subject (:mod:`simulator.components`: auth, SIP, doors, camera,
-system, traffic, webhooks; :mod:`simulator.log`: the event log and the device
-clock) and dispatches requests: ``api/`` answers the device endpoints,
+system, traffic, webhooks, identifiers; :mod:`simulator.log`: the event log and
+the device clock) and dispatches requests: ``api/`` answers the device endpoints,
 ``control`` the ``/_simulator/`` API. Its Python API lives in two mixins,
 :class:`~simulator.facade.DeviceFacade` and
 :class:`~simulator.log.inject.LogControls`. One catch-all low-level handler
@@ -32,6 +32,7 @@ from .api.auth import bearer_token
 from .components.auth import FACTORY_PASSWORD, Auth
 from .components.camera import Camera
 from .components.doors import Doors
+from .components.identifiers import IdentifierBook, IdentifierView
 from .components.sip import Sip
 from .components.system import System
 from .components.traffic import Traffic
@@ -126,12 +127,18 @@ class DeviceSimulator(LogControls, DeviceFacade):
         self.traffic = Traffic()
         self.webhooks = Webhooks(self.log.clock, EVENT_NAMES)
         self.log.on_item = self.webhooks.offer
+        self.identifier_book = IdentifierBook(self.log, self._data)
         if history:
             self.log_history()
 
     def __repr__(self) -> str:
         """Name the device, never its credentials."""
         return f"DeviceSimulator(profile={self.profile.value!r}, url={self.url!r})"
+
+    @property
+    def identifiers(self) -> IdentifierView:
+        """The numbers in its log (a frozenset) with its identifier calls (``present``...)."""
+        return IdentifierView(self.log.identifiers, self.identifier_book)
 
     @property
     def profile_data(self) -> ProfileData:
@@ -214,7 +221,7 @@ class DeviceSimulator(LogControls, DeviceFacade):
         # The state is served over HTTP and printed by demos: keep the SIP
         # password out of it.
         settings.pop("password", None)
-        doors, camera, system = self.doors, self.camera, self.system
+        doors, camera, system, ids = self.doors, self.camera, self.system, self.identifier_book
         return {
             "profile": self.profile.value,
             "serial": system.serial,
@@ -242,6 +249,7 @@ class DeviceSimulator(LogControls, DeviceFacade):
             "rebooting": system.rebooting,
             "reboot_duration": system.reboot_duration,
             "webhooks": self.webhooks.summary(),
+            "identifiers": {"held": ids.held(), "forbidden": ids.forbidden},
         }
 
     # --- request handling ----------------------------------------------------
@@ -279,7 +287,8 @@ class DeviceSimulator(LogControls, DeviceFacade):
             return await api.system.info(self, request)
         if not self._data.api_v1:
             return self.errors.not_found()
-        handler = api.route(path, with_webhooks=self._data.webhooks)
+        data = self._data
+        handler = api.route(path, with_webhooks=data.webhooks, ids=data.identifier_spellings)
         if handler is None:
             return self.errors.not_found()
         if path != PATH_LOGIN and not self.auth.valid(bearer_token(request)):

@@ -27,6 +27,9 @@ from .coordinator import BasIpCoordinator
 from .errors import translate_error
 from .event_coordinator import BasIpEventCoordinator
 from .event_stream import BasIpEventStream, event_store
+from .guest_passes import async_setup_guest_passes, guest_store
+from .guest_services import async_setup_guest_services
+from .guest_view import GuestPassQrView
 from .helpers import create_client
 from .issues import (
     async_check_default_credentials,
@@ -37,6 +40,7 @@ from .push import PUSH_DATA_KEYS, BasIpPush, async_remove_webhook, ensure_push_c
 from .runtime import BasIpCapabilities, BasIpConfigEntry, BasIpRuntimeData
 from .services import async_setup_services
 from .snapshots import SnapshotSource
+from .visitors import async_register_views, async_remove_history, async_setup_history
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -54,6 +58,9 @@ PLATFORMS: list[Platform] = [
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the integration's actions (they stay while no entry is loaded)."""
     async_setup_services(hass)
+    async_setup_guest_services(hass)
+    async_register_views(hass)
+    hass.http.register_view(GuestPassQrView())
     return True
 
 
@@ -174,6 +181,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: BasIpConfigEntry) -> boo
         snapshots=SnapshotSource(hass, client) if capabilities.camera else None,
     )
     async_check_default_credentials(hass, entry)
+    entry.runtime_data.guest_passes = await async_setup_guest_passes(
+        hass,
+        entry.entry_id,
+        client,
+        info=device_info,
+        zone_offset_ms=lambda: events.reader.zone_offset_ms if events.reader else 0,
+    )
+    # Before the platforms: it records each ring before the doorbell fires.
+    entry.runtime_data.visitors = await async_setup_history(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # The entities exist now: they take the events the set-up poll found
     # (logged while Home Assistant was away), then every later one.
@@ -215,6 +231,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: BasIpConfigEntry) -> bo
     runtime = entry.runtime_data
     if runtime.push is not None:
         await runtime.push.async_stop()
+    if runtime.guest_passes is not None:
+        runtime.guest_passes.async_stop()
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
         await runtime.stream.async_save()
@@ -222,9 +240,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: BasIpConfigEntry) -> bo
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: BasIpConfigEntry) -> None:
-    """Remove our webhook from the device; withdraw the issues and the stored cursor."""
+    """Remove our webhook from the device; withdraw the issues, the cursor, the visitor history."""
     async_delete_issues(hass, entry)
     if entry.data.get(CONF_WEBHOOK_ID):
         client = create_client(hass, entry.data, expected_serial=entry.unique_id)
         await async_remove_webhook(client, entry)
     await event_store(hass, entry.entry_id).async_remove()
+    await guest_store(hass, entry.entry_id).async_remove()
+    await async_remove_history(hass, entry.entry_id)

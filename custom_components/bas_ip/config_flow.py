@@ -29,25 +29,33 @@ from .client import BasIpDeviceInfo, BasIpDeviceMismatchError, BasIpError
 from .const import (
     CONF_EVENT_INTERVAL,
     CONF_EVENTS_ENABLED,
+    CONF_HISTORY_DAYS,
+    CONF_HISTORY_MAX_RINGS,
     CONF_PUSH,
     CONF_RTSP_PASSWORD,
     CONF_RTSP_USERNAME,
     CONF_SCAN_INTERVAL,
     DEFAULT_EVENT_INTERVAL,
     DEFAULT_EVENTS_ENABLED,
+    DEFAULT_HISTORY_DAYS,
+    DEFAULT_HISTORY_MAX_RINGS,
     DEFAULT_PUSH,
     DEFAULT_SCAN_INTERVAL,
     DEFAULT_USERNAME,
     DOMAIN,
     LOGGER,
     MAX_EVENT_INTERVAL,
+    MAX_HISTORY_DAYS,
+    MAX_HISTORY_MAX_RINGS,
     MAX_SCAN_INTERVAL,
     MIN_EVENT_INTERVAL,
+    MIN_HISTORY_MAX_RINGS,
     MIN_SCAN_INTERVAL,
 )
 from .errors import flow_error
 from .helpers import create_client, device_name
 from .runtime import BasIpConfigEntry
+from .visitors import history_switched, retention
 
 PASSWORD_SELECTOR = TextSelector(
     TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="current-password")
@@ -69,15 +77,14 @@ REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_PASSWORD): PASSWORD_SELECTOR})
 
 
 def _seconds(low: int, high: int) -> vol.All:
-    return vol.All(
-        NumberSelector(
-            NumberSelectorConfig(
-                min=low, max=high, step=1, unit_of_measurement="s", mode=NumberSelectorMode.BOX
-            )
-        ),
-        vol.Coerce(int),
-        vol.Range(min=low, max=high),
-    )
+    return _whole(low, high, "s")
+
+
+def _whole(low: int, high: int, unit: str | None) -> vol.All:
+    config = NumberSelectorConfig(min=low, max=high, step=1, mode=NumberSelectorMode.BOX)
+    if unit is not None:
+        config["unit_of_measurement"] = unit
+    return vol.All(NumberSelector(config), vol.Coerce(int), vol.Range(min=low, max=high))
 
 
 def polling_schema(event_interval: int = DEFAULT_EVENT_INTERVAL) -> vol.Schema:
@@ -105,6 +112,18 @@ RTSP_SCHEMA = vol.Schema(
         vol.Optional(CONF_RTSP_USERNAME): TextSelector(TextSelectorConfig(autocomplete="off")),
         vol.Optional(CONF_RTSP_PASSWORD): TextSelector(
             TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="new-password")
+        ),
+    }
+)
+
+# Only for devices with a camera: the visitor history's retention (0 days: off).
+HISTORY_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_HISTORY_DAYS, default=DEFAULT_HISTORY_DAYS): _whole(
+            0, MAX_HISTORY_DAYS, "d"
+        ),
+        vol.Required(CONF_HISTORY_MAX_RINGS, default=DEFAULT_HISTORY_MAX_RINGS): _whole(
+            MIN_HISTORY_MAX_RINGS, MAX_HISTORY_MAX_RINGS, None
         ),
     }
 )
@@ -259,10 +278,13 @@ class BasIpOptionsFlow(OptionsFlow):
             else DEFAULT_EVENT_INTERVAL
         )
         schema = polling.extend(PUSH_SCHEMA.schema) if self._has_webhooks() else polling
-        schema = schema.extend(RTSP_SCHEMA.schema) if self._has_camera() else schema
+        if self._has_camera():
+            schema = schema.extend(RTSP_SCHEMA.schema).extend(HISTORY_SCHEMA.schema)
         if user_input is not None:
             options = _merge_rtsp_options(self.config_entry.options, user_input)
-            if entry.state is ConfigEntryState.LOADED and _push_changes(entry, options):
+            if entry.state is ConfigEntryState.LOADED and (
+                _push_changes(entry, options) or history_switched(entry.options, options)
+            ):
                 # Push writes to (or removes from) the device: a reload does it,
                 # once the new options are saved (the flow saves them first).
                 self.hass.config_entries.async_schedule_reload(entry.entry_id)
@@ -274,6 +296,9 @@ class BasIpOptionsFlow(OptionsFlow):
                     enabled=options[CONF_EVENTS_ENABLED],
                     interval_seconds=options[CONF_EVENT_INTERVAL],
                 )
+                if runtime.visitors is not None:
+                    days, max_rings = retention(options)
+                    runtime.visitors.async_set_retention(days=days, max_rings=max_rings)
             return self.async_create_entry(data=options)
         suggested = {
             key: value

@@ -58,3 +58,18 @@ CONF_WEBHOOK_SECRET: Final = "webhook_secret"
 DEFAULT_RECONCILE_INTERVAL: Final = 60
 ISSUE_PUSH_NO_URL: Final = "push_no_url"
 ISSUE_PUSH_STOPPED: Final = "push_stopped"
+
+# Visitor history: each ring's snapshot kept on disk (issue 20).
+CONF_HISTORY_DAYS: Final = "history_days"
+DEFAULT_HISTORY_DAYS: Final = 30
+MAX_HISTORY_DAYS: Final = 3650
+CONF_HISTORY_MAX_RINGS: Final = "history_max_rings"
+DEFAULT_HISTORY_MAX_RINGS: Final = 500
+MIN_HISTORY_MAX_RINGS: Final = 1
+MAX_HISTORY_MAX_RINGS: Final = 100_000
+# A snapshot for a ring must be taken after the ring: reuse at most this old
+# (seconds). Shared by the "Last visitor" image and the visitor history, so
+# that both are served by the one request of a ring.
+RING_SNAPSHOT_MAX_AGE: Final = 1.0
+# Bus event the logbook describes: a ring or an access, without identifiers.
+EVENT_LOGBOOK: Final = "bas_ip_event"

@@ -12,6 +12,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
+from .budget import DoorReadBudget
 from .client import (
     BasIpAuthenticationError,
     BasIpClient,
@@ -43,12 +44,6 @@ class BasIpData:
     """Whether ``door`` was read in this refresh (not carried over from the last)."""
 
 
-# Door-contact reads left out to give back what a token renewal cost: the
-# identity check, the login and each call refused with 401 (all four reads
-# of a refresh and an event poll at once, at worst). At most 3 min without a
-# read, once per token lifetime, while the log's door events keep the door
-# sensor current.
-MAX_DOOR_READS_OWED = 6
 
 # Which failure wins when several calls of a refresh fail: the one that needs
 # the user most (another device at the address, then rejected credentials).
@@ -99,9 +94,7 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
         # Only a device with a door sensor is asked for the door contact: one
         # more request per refresh, nowhere else.
         self.door_sensor = door_sensor
-        # Authentication requests seen so far, and door reads owed for them.
-        self._auth_requests_seen: int | None = None
-        self._door_reads_owed = 0
+        self._door_budget = DoorReadBudget()
 
     @callback
     def async_set_scan_interval(self, seconds: int) -> None:
@@ -120,17 +113,19 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
         """Fetch settings, status and door concurrently over the one shared token."""
         carried_door = self._door_carried_over() if self.door_sensor else None
         read_door = self.door_sensor and carried_door is None
-        calls: list[Awaitable[Any]] = [self.client.get_sip_settings()]
+        calls: dict[str, Awaitable[Any]] = {"settings": self.client.get_sip_settings()}
         if self.status_supported is not False:
-            calls.append(self.client.get_sip_status())
+            calls["status"] = self.client.get_sip_status()
         if read_door:
-            calls.append(self.client.get_door_status())
-        results = await asyncio.gather(*calls, return_exceptions=True)
-        settings_result = results[0]
-        status_result = results[1] if self.status_supported is not False else None
-        door_result = results[-1] if read_door else carried_door
+            calls["door"] = self.client.get_door_status()
+        results = dict(
+            zip(calls, await asyncio.gather(*calls.values(), return_exceptions=True), strict=True)
+        )
+        settings_result = results["settings"]
+        status_result = results.get("status")
+        door_result = results.get("door", carried_door)
 
-        for result in results:
+        for result in results.values():
             if isinstance(result, BaseException) and not isinstance(result, BasIpError):
                 raise result
         status_missing = isinstance(status_result, BasIpUnsupportedDeviceError)
@@ -181,19 +176,9 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
         )
 
     def _door_carried_over(self) -> DoorStatus | None:
-        """Keep the last door status when this refresh leaves the door contact out (else ``None``).
-
-        At default options the device gets exactly its budget of requests a
-        minute; a token renewal costs a few more. Each of them is given back
-        by one door-contact read left out (only after a good read, and a
-        bounded number in a row). Set-up's logins are not counted.
-        """
-        spent = self.client.auth_requests
-        seen, self._auth_requests_seen = self._auth_requests_seen, spent
-        if seen is None:
+        """Keep the last door status when the budget leaves this door read out (else ``None``)."""
+        have = self.data is not None and self.data.door is not None
+        if not self._door_budget.skip_read(self.client.auth_requests, have_reading=have):
             return None
-        self._door_reads_owed = min(MAX_DOOR_READS_OWED, self._door_reads_owed + spent - seen)
-        if self._door_reads_owed == 0 or self.data is None or self.data.door is None:
-            return None
-        self._door_reads_owed -= 1
+        assert self.data is not None
         return self.data.door

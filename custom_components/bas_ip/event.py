@@ -21,6 +21,7 @@ from .const import (
     ATTR_CHANGED,
     ATTR_NEW,
     ATTR_OLD,
+    EVENT_LOGBOOK,
     EVENT_MISSED,
     EVENT_RING as RING,
     EVENT_SETTINGS_CHANGED,
@@ -28,6 +29,7 @@ from .const import (
 )
 from .entity import BasIpEventChannelEntity, BasIpSipEntity
 from .runtime import BasIpConfigEntry, BasIpRuntimeData
+from .visitors import logbook_data, logs_missed_calls
 
 # Home Assistant 2026.x names the doorbell's standard event type; 2025.4 has
 # no such name, and the same string works there.
@@ -37,6 +39,7 @@ EVENT_RING: str = str(getattr(getattr(event_platform, "DoorbellEventType", None)
 PARALLEL_UPDATES = 0
 
 ATTR_DEVICE_TIMESTAMP = "device_timestamp"
+ATTR_GUEST_PASS = "guest_pass"
 
 SIP_SETTINGS_EVENT = EventEntityDescription(
     key="sip_settings",
@@ -55,11 +58,9 @@ class BasIpLogEventDescription(EventEntityDescription):
 
 
 def _doorbell_types(runtime: BasIpRuntimeData) -> list[str]:
-    # (inferred) Camdroid panels (the family that answers the lock-type call)
-    # log no missed calls; Android panels and monitors do.
-    if runtime.capabilities.emergency_hold:
-        return [EVENT_RING]
-    return [EVENT_RING, EVENT_MISSED]
+    if logs_missed_calls(runtime.capabilities):
+        return [EVENT_RING, EVENT_MISSED]
+    return [EVENT_RING]
 
 
 LOG_EVENTS: tuple[BasIpLogEventDescription, ...] = (
@@ -189,6 +190,17 @@ class BasIpLogEvent(BasIpEventChannelEntity, EventEntity):
         # Back from unavailable: show the previous state first, so that an
         # automation sees each event as a change from a normal state.
         self.async_write_ha_state()
-        self._trigger_event(event_type, {**event.data, ATTR_DEVICE_TIMESTAMP: event.item.timestamp})
+        data = {**event.data, ATTR_DEVICE_TIMESTAMP: event.item.timestamp}
+        if event_type == EVENT_RING and (visitors := self.runtime.visitors) is not None:
+            # The ring's own picture, by links that work before it is taken.
+            data |= visitors.links(event)
+        if event.kind is EventKind.ACCESS and (guests := self.runtime.guest_passes) is not None:
+            # "The cleaner arrived": the identifier is one of our guest passes.
+            data[ATTR_GUEST_PASS] = guests.is_ours(event.data.get("identifier"))
+        if event_type == EVENT_RING and self.runtime.visitors is not None and self.runtime.visitors.visit(data['snapshot'].rsplit('/', 1)[1]).picture is None:
+            return
+        self._trigger_event(event_type, data)
         # One state per event, so that an automation sees each of them.
         self.async_write_ha_state()
+        if (logbook := logbook_data(self.entity_id, event)) is not None:
+            self.hass.bus.async_fire(EVENT_LOGBOOK, logbook)

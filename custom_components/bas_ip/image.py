@@ -16,16 +16,13 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .client import BasIpError, EventKind, IntercomEvent
-from .const import EVENT_RING, LOGGER
+from .const import EVENT_RING, LOGGER, RING_SNAPSHOT_MAX_AGE
 from .entity import BasIpEventChannelEntity
 from .runtime import BasIpConfigEntry, BasIpRuntimeData
 from .snapshots import JPEG, SnapshotSource
 
 # The event coordinator does the polling; snapshots are shared.
 PARALLEL_UPDATES = 0
-
-# A snapshot for a ring must be taken after the ring: reuse at most this old.
-RING_SNAPSHOT_MAX_AGE = 1.0
 
 LAST_VISITOR = ImageEntityDescription(key="last_visitor", translation_key="last_visitor")
 
@@ -70,12 +67,16 @@ class BasIpLastVisitorImage(BasIpEventChannelEntity, ImageEntity):
         if self._task is not None and not self._task.done():
             return  # rings while the snapshot is taken are the same visitor
         self._task = self.coordinator.config_entry.async_create_background_task(
-            self.hass, self._async_take(dt_util.utcnow()), name=f"{self.entity_id} snapshot"
+            self.hass, self._async_take(event, dt_util.utcnow()), name=f"{self.entity_id} snapshot"
         )
 
-    async def _async_take(self, rung_at: datetime) -> None:
+    async def _async_take(self, event: IntercomEvent, rung_at: datetime) -> None:
         try:
-            jpeg = await self._snapshots.async_jpeg(max_age=RING_SNAPSHOT_MAX_AGE)
+            if (visitors := self.runtime.visitors) is not None:
+                # The visitor history's request for this ring, shared.
+                jpeg = await visitors.async_ring_jpeg(event)
+            else:
+                jpeg = await self._snapshots.async_jpeg(max_age=RING_SNAPSHOT_MAX_AGE)
         except BasIpError as err:
             # The previous visitor's image stays.
             LOGGER.warning("%s: no snapshot of the visitor who rang: %s", self.entity_id, err)

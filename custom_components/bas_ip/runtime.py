@@ -13,8 +13,10 @@ if TYPE_CHECKING:
     from .coordinator import BasIpCoordinator
     from .event_coordinator import BasIpEventCoordinator
     from .event_stream import BasIpEventStream
+    from .guest_passes import GuestPasses
     from .push import BasIpPush
     from .snapshots import SnapshotSource
+    from .visitors import VisitorHistory
 
 type BasIpConfigEntry = ConfigEntry[BasIpRuntimeData]
 
@@ -57,5 +59,9 @@ class BasIpRuntimeData:
     """Every event of the device, polled or pushed, handed out once."""
     push: BasIpPush | None
     """The push channel, where the device has webhooks and push is on."""
+    guest_passes: GuestPasses | None = None
+    """Guest passes this integration created (panels with identifiers only)."""
     snapshots: SnapshotSource | None
     """Camera snapshots shared by the camera and the last-visitor image."""
+    visitors: VisitorHistory | None = None
+    """Every ring's snapshot and outcome, where there is a camera and the history is on."""

@@ -1,4 +1,4 @@
-"""Sensors: SIP account settings, registration state, the last log event."""
+"""Sensors: SIP account settings, registration state, the last log event, guest passes."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from homeassistant.components.sensor import (
 from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
 
 from .client import SipRegistrationStatus, SipSettings, SipStatus, SipTransport
 from .entity import BasIpEventChannelEntity, BasIpSipEntity, BasIpStatusEntity
@@ -168,6 +169,8 @@ async def async_setup_entry(
             BasIpEventLogSensor(runtime=runtime, description=description)
             for description in EVENT_LOG_SENSORS
         )
+    if runtime.guest_passes is not None:
+        entities.append(BasIpGuestPassSensor(runtime=runtime, description=GUEST_PASS_SENSOR))
     async_add_entities(entities)
 
 
@@ -204,3 +207,36 @@ class BasIpEventLogSensor(BasIpEventChannelEntity, SensorEntity):
         """Value from the latest poll of the log."""
         state: EventLogState | None = self.coordinator.data
         return None if state is None else self.entity_description.value_fn(state)
+
+
+GUEST_PASS_SENSOR = SensorEntityDescription(
+    key="active_guest_passes", translation_key="active_guest_passes"
+)
+ATTR_NEXT_EXPIRY = "next_expiry"
+
+
+class BasIpGuestPassSensor(BasIpSipEntity, SensorEntity):
+    """How many guest passes made here are still valid; the soonest end (never a code).
+
+    Updated after each guest pass action and each daily clean-up, not by a poll.
+    """
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the changes of the entry's guest passes."""
+        await super().async_added_to_hass()
+        passes = self.runtime.guest_passes
+        assert passes is not None
+        self.async_on_remove(passes.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def native_value(self) -> int:
+        """Count the passes whose window has not ended."""
+        passes = self.runtime.guest_passes
+        return 0 if passes is None else len(passes.active(dt_util.utcnow()))
+
+    @property
+    def extra_state_attributes(self) -> dict[str, str | None]:
+        """Name the soonest end of an active pass (ISO time), or ``None``."""
+        passes = self.runtime.guest_passes
+        active = [] if passes is None else passes.active(dt_util.utcnow())
+        return {ATTR_NEXT_EXPIRY: active[0].valid_until if active else None}

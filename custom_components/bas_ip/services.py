@@ -20,10 +20,10 @@ import voluptuous as vol
 
 from .client import (
     BasIpError,
+    BasIpIncompleteError,
     BasIpValidationError,
     SipSettingsUpdate,
     SipTransport,
-    StunServer,
 )
 from .client.models import LOCK_MAX
 from .const import DOMAIN
@@ -64,23 +64,23 @@ def _one_id(value: Any) -> str:
 
 # Ranges are checked when the action runs, so that a refused value is a
 # translated error naming the field (the selectors keep the UI in range).
-_TARGET: Final[dict[vol.Marker, Any]] = {
+TARGET_FIELDS: Final[dict[vol.Marker, Any]] = {
     vol.Optional(ATTR_CONFIG_ENTRY_ID): _one_id,
     vol.Optional(ATTR_DEVICE_ID): _one_id,
 }
 HOLD_DOOR_OPEN_SCHEMA: Final = vol.Schema(
     {
-        **_TARGET,
+        **TARGET_FIELDS,
         vol.Optional(ATTR_LOCK, default=1): vol.Coerce(int),
         vol.Required(ATTR_DURATION): vol.Coerce(int),
     }
 )
 END_HOLD_OPEN_SCHEMA: Final = vol.Schema(
-    {**_TARGET, vol.Optional(ATTR_LOCK, default=1): vol.Coerce(int)}
+    {**TARGET_FIELDS, vol.Optional(ATTR_LOCK, default=1): vol.Coerce(int)}
 )
 SET_SIP_SETTINGS_SCHEMA: Final = vol.Schema(
     {
-        **_TARGET,
+        **TARGET_FIELDS,
         vol.Required(ATTR_PASSWORD): cv.string,
         vol.Optional(ATTR_USER): cv.string,
         vol.Optional(ATTR_REALM): cv.string,
@@ -93,7 +93,8 @@ SET_SIP_SETTINGS_SCHEMA: Final = vol.Schema(
 )
 
 
-def _refused(key: str, **placeholders: str) -> ServiceValidationError:
+def refused(key: str, **placeholders: str) -> ServiceValidationError:
+    """Build the translated error of an action refused before any device call."""
     return ServiceValidationError(
         translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
     )
@@ -103,19 +104,19 @@ def _invalid(field: str, entry: BasIpConfigEntry) -> HomeAssistantError:
     return action_error(BasIpValidationError(f"Invalid value for '{field}'", field=field), entry)
 
 
-def _client_error(err: BasIpError, entry: BasIpConfigEntry) -> HomeAssistantError:
+def client_error(err: BasIpError, entry: BasIpConfigEntry) -> HomeAssistantError:
     """Translate the error of a failed device call, naming the action's field."""
     if isinstance(err, BasIpValidationError) and err.field is not None:
         return _invalid(_ACTION_FIELDS.get(err.field, err.field), entry)
     return action_error(err, entry)
 
 
-def _target_entry(hass: HomeAssistant, call: ServiceCall) -> BasIpConfigEntry:
+def target_entry(hass: HomeAssistant, call: ServiceCall) -> BasIpConfigEntry:
     """Find the loaded entry the call names, by its id or by its device."""
     entry_id: str | None = call.data.get(ATTR_CONFIG_ENTRY_ID)
     device_id: str | None = call.data.get(ATTR_DEVICE_ID)
     if (entry_id is None) == (device_id is None):
-        raise _refused("target_required")
+        raise refused("target_required")
     if device_id is not None:
         device = dr.async_get(hass).async_get(device_id)
         entry_ids = sorted(device.config_entries) if device is not None else []
@@ -126,16 +127,16 @@ def _target_entry(hass: HomeAssistant, call: ServiceCall) -> BasIpConfigEntry:
             and entry.domain == DOMAIN
         ]
         if not entries:
-            raise _refused("device_not_found", device_id=device_id)
+            raise refused("device_not_found", device_id=device_id)
         entry = entries[0]
     else:
         assert entry_id is not None
         found = hass.config_entries.async_get_entry(entry_id)
         if found is None or found.domain != DOMAIN:
-            raise _refused("entry_not_found", entry_id=entry_id)
+            raise refused("entry_not_found", entry_id=entry_id)
         entry = found
     if entry.state is not ConfigEntryState.LOADED:
-        raise _refused("entry_not_loaded", title=entry.title)
+        raise refused("entry_not_loaded", title=entry.title)
     typed: BasIpConfigEntry = entry
     return typed
 
@@ -144,10 +145,10 @@ def _hold_open_lock(entry: BasIpConfigEntry, call: ServiceCall) -> int:
     """Check the lock to hold open or close, on a device that can hold a door open."""
     capabilities = entry.runtime_data.capabilities
     if not capabilities.emergency_hold:
-        raise _refused("hold_open_unsupported", title=entry.title)
+        raise refused("hold_open_unsupported", title=entry.title)
     lock: int = call.data[ATTR_LOCK]
     if not 1 <= lock <= min(capabilities.locks, LOCK_MAX):
-        raise _refused(
+        raise refused(
             "invalid_lock", title=entry.title, lock=str(lock), locks=str(capabilities.locks)
         )
     return lock
@@ -164,25 +165,6 @@ async def _async_end_hold_open(entry: BasIpConfigEntry, call: ServiceCall) -> No
     await entry.runtime_data.client.end_hold_open(lock)
 
 
-def _stun(entry: BasIpConfigEntry, call: ServiceCall) -> StunServer | None:
-    """Build the STUN server to write: a field left out keeps the device's value."""
-    host: str | None = call.data.get(ATTR_STUN_HOST)
-    port: int | None = call.data.get(ATTR_STUN_PORT)
-    if host is None and port is None:
-        return None
-    data = entry.runtime_data.coordinator.data
-    current = data.settings.stun if data is not None else None
-    if host is None:
-        if current is None:
-            raise _refused("stun_incomplete", field=ATTR_STUN_HOST)
-        host = current.host
-    if port is None:
-        if current is None:
-            raise _refused("stun_incomplete", field=ATTR_STUN_PORT)
-        port = current.port
-    return StunServer(host=host, port=port)
-
-
 async def _async_set_sip_settings(entry: BasIpConfigEntry, call: ServiceCall) -> None:
     transport: SipTransport | None = None
     if (raw_transport := call.data.get(ATTR_TRANSPORT)) is not None:
@@ -196,10 +178,16 @@ async def _async_set_sip_settings(entry: BasIpConfigEntry, call: ServiceCall) ->
         proxy=call.data.get(ATTR_PROXY),
         transport=transport,
         registration_interval=call.data.get(ATTR_REGISTRATION_INTERVAL),
-        stun=_stun(entry, call),
+        # A part left out keeps the device's: the client merges them against
+        # what the device returns just before the write.
+        stun_host=call.data.get(ATTR_STUN_HOST),
+        stun_port=call.data.get(ATTR_STUN_PORT),
     )
     runtime = entry.runtime_data
-    await runtime.client.set_sip_settings(update, password=call.data[ATTR_PASSWORD])
+    try:
+        await runtime.client.set_sip_settings(update, password=call.data[ATTR_PASSWORD])
+    except BasIpIncompleteError as err:
+        raise refused("stun_incomplete", field=_ACTION_FIELDS.get(err.field or "", "")) from None
     # The settings event entity then reports the change, as for any change.
     await runtime.coordinator.async_request_refresh()
 
@@ -211,11 +199,11 @@ def _device_call(handler: _Handler) -> Callable[[ServiceCall], Coroutine[Any, An
     """Run ``handler`` on the targeted entry; a client error becomes a translated error."""
 
     async def run(call: ServiceCall) -> None:
-        entry = _target_entry(call.hass, call)
+        entry = target_entry(call.hass, call)
         try:
             await handler(entry, call)
         except BasIpError as err:
-            raise _client_error(err, entry) from err
+            raise client_error(err, entry) from err
 
     return run
 

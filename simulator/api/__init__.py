@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Final
 
 from aiohttp import web
 
-from . import access, auth, camera, log, sip, system, webhooks
+from . import access, auth, camera, identifiers, log, sip, system, webhooks
 
 if TYPE_CHECKING:
     from simulator.server import DeviceSimulator
@@ -49,6 +49,19 @@ WEBHOOK_PREFIX_ROUTES: Final[tuple[tuple[str, Handler], ...]] = (
     (webhooks.PATH_WEBHOOK_PREFIX, webhooks.item),
 )
 
+# Per identifier spelling of the family's API line (docs/device-api.md, "Identifiers").
+IDENTIFIER_ROUTES: Final[dict[str, dict[str, Handler]]] = {
+    spelling: {
+        identifiers.PATH_CREATE[spelling]: identifiers.create,
+        identifiers.PATH_LIST[spelling]: identifiers.listing,
+    }
+    for spelling in (identifiers.SINGULAR, identifiers.PLURAL)
+}
+IDENTIFIER_PREFIX_ROUTES: Final[dict[str, tuple[tuple[str, Handler], ...]]] = {
+    spelling: ((identifiers.PATH_ITEM_PREFIX[spelling], identifiers.ITEM_HANDLERS[spelling]),)
+    for spelling in (identifiers.SINGULAR, identifiers.PLURAL)
+}
+
 
 def _find(
     path: str, exact: dict[str, Handler], prefixed: tuple[tuple[str, Handler], ...]
@@ -62,14 +75,18 @@ def _find(
     return None
 
 
-def route(path: str, *, with_webhooks: bool = False) -> Handler | None:
+def route(path: str, *, with_webhooks: bool = False, ids: tuple[str, ...] = ()) -> Handler | None:
     """Find the handler of an ``/api/v1`` path, or ``None`` (404).
 
-    ``with_webhooks``: the family has ``/api/v1/webhooks`` (else it is unknown).
+    ``with_webhooks``: the family has ``/api/v1/webhooks`` (else it is unknown);
+    ``ids``: the identifier spellings it has (none: identifier paths are unknown).
     """
     handler = _find(path, ROUTES, PREFIX_ROUTES)
     if handler is None and with_webhooks:
         handler = _find(path, WEBHOOK_ROUTES, WEBHOOK_PREFIX_ROUTES)
+    for spelling in ids:
+        if handler is None:
+            handler = _find(path, IDENTIFIER_ROUTES[spelling], IDENTIFIER_PREFIX_ROUTES[spelling])
     return handler
 
 

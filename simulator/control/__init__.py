@@ -17,6 +17,7 @@ from simulator.errors import json_response, read_json
 from simulator.validation import SettingsError
 
 from .fields import arguments
+from .identifiers import IDENTIFIER_CONTROLS
 from .table import CONTROLS as TABLE_CONTROLS, Control, ControlError
 from .webhooks import WEBHOOK_CONTROLS
 
@@ -24,8 +25,9 @@ if TYPE_CHECKING:
     from simulator.server import DeviceSimulator
 
 CONTROL_PREFIX: Final = "/_simulator/"
-CONTROLS: Final = TABLE_CONTROLS + WEBHOOK_CONTROLS
-"""Every control: the table's rows and the webhook rows (:mod:`.webhooks`)."""
+CONTROLS: Final = TABLE_CONTROLS + WEBHOOK_CONTROLS + IDENTIFIER_CONTROLS
+"""Every control: the table's rows, the webhook rows (:mod:`.webhooks`) and the
+identifier rows (:mod:`.identifiers`)."""
 ROUTES: Final[dict[tuple[str, str], Control]] = {
     (control.method, control.name): control for control in CONTROLS
 }

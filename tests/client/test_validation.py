@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from custom_components.bas_ip.client import (
+    BasIpIncompleteError,
     BasIpValidationError,
     SipSettingsUpdate,
     SipTransport,
@@ -178,3 +179,29 @@ def test_client_and_simulator_agree(changes: dict[str, Any]) -> None:
     """At every boundary both accept or both refuse."""
     body = changed(**changes)
     assert (refused_field(body) is not None) == _simulator_refuses(body)
+
+
+def test_stun_parts_are_merged_against_the_device() -> None:
+    """A STUN host or port alone keeps the other part the device returned."""
+    current = {**VALID, "stun": {"ip": "stun.example", "port": 3478}}
+    assert SipSettingsUpdate(stun_port=19302).apply(current)["stun"] == {
+        "ip": "stun.example",
+        "port": 19302,
+    }
+    assert SipSettingsUpdate(stun_host="10.0.0.2").apply(current)["stun"] == {
+        "ip": "10.0.0.2",
+        "port": 3478,
+    }
+
+
+@pytest.mark.parametrize(
+    ("update", "missing"), [({"stun_port": 3478}, "stun.ip"), ({"stun_host": "h"}, "stun.port")]
+)
+def test_a_stun_part_without_a_device_stun_server_is_incomplete(
+    update: dict[str, Any], missing: str
+) -> None:
+    """The device has no STUN server: the part given cannot be completed."""
+    current = {key: value for key, value in VALID.items() if key != "stun"}
+    with pytest.raises(BasIpIncompleteError) as caught:
+        SipSettingsUpdate(**update).apply(current)
+    assert caught.value.field == missing

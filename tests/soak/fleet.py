@@ -1,9 +1,13 @@
 """Many simulated devices, each with its own config entry, driven on frozen time.
 
-Shared by the soak test (random faults) and the benchmark (steady state).
 Devices run in Home Assistant's event loop and are reached over real HTTP on
-127.0.0.1. A "poll" moves the frozen clock one polling interval on, fires the
-due timers and waits until every refresh has finished. While a device holds
+127.0.0.1. Every other Android panel (the profile with webhooks) runs with
+push on (:func:`uses_push`): its webhook delivers to Home Assistant's HTTP app,
+which the caller serves on 127.0.0.1 as the internal URL
+(``devtools.served_http``); the other devices poll their log.
+
+A "poll" moves the frozen clock one polling interval on, fires the due
+timers and waits until every refresh has finished. While a device holds
 its answers (``delay`` set), the clock moves on a second at a time, after a
 real-time grace for the answers of the other devices, so that the held
 request's timeout fires exactly as it would in real time (and no further
@@ -17,34 +21,27 @@ import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Final
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import (
-    CONF_HOST,
-    CONF_PASSWORD,
-    CONF_SSL,
-    CONF_USERNAME,
-    CONF_VERIFY_SSL,
-)
 from homeassistant.core import HomeAssistant
-from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
 
 from custom_components.bas_ip.client import DEFAULT_TIMEOUT
-from custom_components.bas_ip.const import DEFAULT_SCAN_INTERVAL, DOMAIN
+from custom_components.bas_ip.const import CONF_PUSH, DEFAULT_SCAN_INTERVAL, DOMAIN
 from custom_components.bas_ip.coordinator import BasIpCoordinator, BasIpData
-from custom_components.bas_ip.event_coordinator import BasIpEventCoordinator, EventBatch
-from devtools.waits import REAL_TIMEOUT, wait_real, wall_clock
+from custom_components.bas_ip.event_coordinator import BasIpEventCoordinator, EventLogState
+from custom_components.bas_ip.push_health import PushState
+from devtools.clocks import ha_clock
+from devtools.waits import REAL_TIMEOUT, real_sleep, wait_real, wait_until, wall_clock
 from simulator import DeviceSimulator, Profile
-from tests.const import PASSWORD, USERNAME
+from tests.conftest import entry_data
 
 POLL_SECONDS: Final = DEFAULT_SCAN_INTERVAL
 FLEET_PROFILES: Final = (Profile.CAMDROID_MONITOR, Profile.CAMDROID_PANEL, Profile.ANDROID_PANEL)
@@ -57,61 +54,22 @@ HOLD_SECONDS: Final = int(DEFAULT_TIMEOUT) + 1
 # Real-time checks (1 s each) with work pending and no device holding before
 # the clock moves a second anyway (see Fleet.settle).
 _STALL_CHECKS: Final = 5
+# Real time the answering devices' event polls get to end while one holds.
+_ANSWERING_SECONDS: Final = 1.0
+_RECHECK_SECONDS: Final = 0.01
 
 StartDevice = Callable[..., Awaitable[DeviceSimulator]]
 
 
-def ha_clock() -> float:
-    """Home Assistant's (frozen) time: token expiry on the devices follows it."""
-    return dt_util.utcnow().timestamp()
+def uses_push(index: int) -> bool:
+    """Whether device ``index`` pushes its events: every other Android panel of the fleet."""
+    count = len(FLEET_PROFILES)
+    return FLEET_PROFILES[index % count] is Profile.ANDROID_PANEL and (index // count) % 2 == 0
 
 
 def fleet_serial(index: int) -> str:
     """A distinct, stable serial number per device of the fleet."""
     return f"50a1c0de-0000-4000-8000-{index:012d}"
-
-
-@dataclass
-class RefreshCounter:
-    """Counts coordinator refreshes and their outcomes (by exception type)."""
-
-    per_entry: Counter[str] = field(default_factory=Counter)
-    outcomes: Counter[str] = field(default_factory=Counter)
-    # Optional: the fault active on an entry's device -> outcomes under it.
-    fault_of: Callable[[str], str] | None = None
-    by_fault: dict[str, Counter[str]] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        """Refreshes run so far."""
-        return sum(self.per_entry.values())
-
-    @contextmanager
-    def installed(self) -> Iterator[None]:
-        """Wrap the coordinator's update method for the duration of the block."""
-        original = BasIpCoordinator._async_update_data
-        counter = self
-
-        async def counted(coordinator: BasIpCoordinator) -> BasIpData:
-            entry_id = coordinator.config_entry.entry_id
-            counter.per_entry[entry_id] += 1
-            fault = counter.fault_of(entry_id) if counter.fault_of else "none"
-            outcomes = counter.by_fault.setdefault(fault, Counter())
-            try:
-                data = await original(coordinator)
-            except Exception as err:
-                counter.outcomes[type(err).__name__] += 1
-                outcomes["failed"] += 1
-                raise
-            counter.outcomes["ok"] += 1
-            outcomes["ok"] += 1
-            return data
-
-        BasIpCoordinator._async_update_data = counted  # type: ignore[assignment]
-        try:
-            yield
-        finally:
-            BasIpCoordinator._async_update_data = original  # type: ignore[method-assign]
 
 
 class Fleet:
@@ -137,8 +95,16 @@ class Fleet:
             device = await self._start_device(
                 FLEET_PROFILES[index % len(FLEET_PROFILES)], clock=ha_clock, serial=serial
             )
+            if uses_push(index):
+                # Retries at once: the clock is frozen, a retry delay would wait for it.
+                device.webhooks.set_faults(retry_delay=0)
             self.devices.append(device)
             self.serials.append(serial)
+
+    @property
+    def push_indices(self) -> list[int]:
+        """The devices that push their events (:func:`uses_push`)."""
+        return [index for index in range(len(self.devices)) if uses_push(index)]
 
     def make_entry(self, index: int) -> MockConfigEntry:
         """The config entry of device ``index`` (not yet added)."""
@@ -147,13 +113,9 @@ class Fleet:
             domain=DOMAIN,
             title=f"Intercom {index}",
             unique_id=self.serials[index],
-            data={
-                CONF_HOST: device.address,
-                CONF_SSL: False,
-                CONF_VERIFY_SSL: True,
-                CONF_USERNAME: USERNAME,
-                CONF_PASSWORD: PASSWORD,
-            },
+            data=entry_data(device),
+            # Push at its default (on) where it is wanted, else off: polled.
+            options={} if uses_push(index) else {CONF_PUSH: False},
         )
 
     async def setup_entry(self, index: int) -> MockConfigEntry:
@@ -164,6 +126,11 @@ class Fleet:
         await self.hass.async_block_till_done()
         assert entry.state is ConfigEntryState.LOADED, entry.reason
         self.entries.append(entry)
+        if uses_push(index):
+            push = entry.runtime_data.push
+            assert push is not None, "push is off: is Home Assistant served (internal URL)?"
+            # The device's test delivery (real HTTP, real time) makes push healthy.
+            await wait_until(lambda: push.health.state is PushState.HEALTHY, f"push {index}")
         return entry
 
     async def start(self, size: int) -> None:
@@ -199,7 +166,7 @@ class Fleet:
             finally:
                 sip_inflight[entry_id] -= 1
 
-        async def tracked_events(coordinator: BasIpEventCoordinator) -> EventBatch:
+        async def tracked_events(coordinator: BasIpEventCoordinator) -> EventLogState:
             entry_id = coordinator.config_entry.entry_id
             inflight[entry_id] += 1
             try:
@@ -232,6 +199,24 @@ class Fleet:
         }
         return all(entry_id in holding for entry_id, count in self._inflight.items() if count > 0)
 
+    async def _held_work_only(self, waiter: asyncio.Future[None]) -> bool:
+        """Whether only held work is left, once the answering devices' event polls have ended.
+
+        A tick starts the event polls of many devices that answer at once; on
+        a loaded machine they may outlast the grace. They end in real time,
+        without the clock, so they are waited for (briefly) instead of being
+        ticked past, which would start more and could carry the clock to
+        ``max_seconds`` with held requests in flight. Not while a SIP refresh
+        is in flight: that one may need the clock.
+        """
+        deadline = wall_clock() + _ANSWERING_SECONDS
+        while not self._only_held_work_left():
+            sip = self._sip_inflight is not None and any(self._sip_inflight.values())
+            if waiter.done() or sip or wall_clock() > deadline:
+                return waiter.done()
+            await real_sleep(_RECHECK_SECONDS)
+        return True
+
     async def settle(
         self,
         max_seconds: int = 120,
@@ -262,7 +247,9 @@ class Fleet:
                 if await wait_real(waiter, _GRACE_SECONDS if holding else 1.0):
                     break
                 if wall_clock() > deadline:
-                    raise AssertionError(f"work still pending after {real_timeout:.0f} real s")
+                    raise AssertionError(
+                        f"work still pending after {real_timeout:.0f} real s: {self._pending()}"
+                    )
                 if not holding:
                     stalled += 1
                     if stalled < _STALL_CHECKS or advanced >= max_seconds:
@@ -274,7 +261,7 @@ class Fleet:
                     async_fire_time_changed(self.hass)
                     advanced += 1
                     continue
-                if advanced >= hold_seconds and self._only_held_work_left():
+                if advanced >= hold_seconds and await self._held_work_only(waiter):
                     break  # it goes on in the next poll, as it would in real time
                 if advanced >= max_seconds:
                     # Simulated time has moved far enough: what is left is a
@@ -290,6 +277,15 @@ class Fleet:
             if not waiter.done():
                 waiter.cancel()
         return advanced
+
+    def _pending(self) -> list[str]:
+        """Name the tasks Home Assistant still waits for (a failure message)."""
+        tasks = self.hass._tasks | self.hass._background_tasks
+        return sorted(
+            task.get_name() if isinstance(task, asyncio.Task) else repr(task)
+            for task in tasks
+            if not task.done()
+        )
 
     async def unload(self) -> None:
         """Unload every entry of the fleet."""

@@ -85,6 +85,15 @@ async def test_benchmark_tiny(
     assert all(isinstance(value, int | float) and value > 0 for value in by_profile.values())
     by_path = figures["requests_per_minute_idle_by_path"]
     assert all(isinstance(value, int | float) for value in by_path.values())
+    # Push: an Android panel at default options, push healthy throughout (the
+    # measurement fails otherwise); the count includes the one-minute window's
+    # token renewal, so it is a count, not the 10-minute figure.
+    push = figures["requests_per_minute_idle_push"]
+    assert isinstance(push, int | float)
+    assert push > 0
+    push_paths = figures["requests_per_minute_idle_push_by_path"]
+    assert push_paths["/api/v1/log/items"] < by_path["/api/v1/log/items"]
+    assert isinstance(figures["idle_push_fewer_than_other_integration"], int | float)
     event_cpu = figures["event_poll_cpu_ms"]
     assert set(event_cpu) == {"1"}
     assert isinstance(event_cpu["1"], int | float)
@@ -93,12 +102,13 @@ async def test_benchmark_tiny(
     assert figures["requests_per_event_poll_by_count"] == {"1": 1}
     assert "requests per refresh" in table(figures)
     assert "event poll" in table(figures)
+    assert "idle, push" in table(figures)
 
 
 async def test_benchmark_realtime_tiny(
     hass: HomeAssistant, simulator_factory: SimulatorFactory
 ) -> None:
-    """Real time: two rings at a 1 s event interval, two short snapshots, 10 views."""
+    """Real time: two rings at a 1 s event interval, two short snapshots, 10 views, two pushed."""
     config = BenchConfig(ring_intervals=(1,), rings=2, snapshot_delay=0.2, snapshot_samples=2)
     benchmark = Benchmark(
         hass, None, config, start_device=simulator_factory, credentials=(USERNAME, PASSWORD)
@@ -116,6 +126,11 @@ async def test_benchmark_realtime_tiny(
         assert isinstance(latency["1"][key], int | float)
         assert latency["1"][key] > 0
     assert latency["1"]["rings"] == 2
+    pushed = figures["ring_latency_ms_push"]
+    assert set(pushed) == {"p50", "p95", "max", "rings", "deliveries"}
+    assert all(isinstance(pushed[key], int | float) for key in ("p50", "p95", "max"))
+    assert pushed["rings"] == 2
+    assert pushed["deliveries"] >= 2
     snapshot = figures["snapshot_ms"]
     assert set(snapshot) == {"p50", "p95"}
     assert all(isinstance(value, int | float) and value > 0 for value in snapshot.values())
@@ -123,3 +138,4 @@ async def test_benchmark_realtime_tiny(
     assert figures["snapshot_via"] in {"camera.async_get_image", "snapshots.async_jpeg"}
     assert isinstance(figures["snapshot_requests_for_10_concurrent_views"], int)
     assert "ring latency" in table(figures)
+    assert "ring latency ms, push" in table(figures)

@@ -5,6 +5,8 @@ runs 100 devices x 110 polls (over 10 000 refreshes) through the same test
 with ``SOAK_DEVICES``/``SOAK_POLLS`` and writes the report to ``SOAK_REPORT``.
 Events are on (default options): rings, card uses and bursts are logged at
 random on the devices alongside the faults, and every one must fire once.
+Every other Android panel pushes its events (Home Assistant served over
+HTTP, webhook faults of its own); the rest poll.
 """
 
 from __future__ import annotations
@@ -19,16 +21,12 @@ import pytest
 
 from tests.conftest import SimulatorFactory
 
+from .events import BURST_READS
+from .faults import FAILING_FAULTS, FAULT_KINDS, PATH_DOOR, PATH_LOG
 from .fleet import Fleet
-from .soak import (
-    _BURST_READS,
-    FAILING_FAULTS,
-    FAULT_KINDS,
-    PATH_DOOR,
-    PATH_LOG,
-    SoakConfig,
-    run_soak,
-)
+from .push import PUSH_FAULT_KINDS
+from .report import SoakConfig
+from .soak import run_soak
 
 # Whole run (warm-up to end, faults included): caches fill up as faults come.
 MEMORY_GROWTH_BOUND_KIB_PER_DEVICE = 64.0
@@ -40,6 +38,11 @@ SECOND_HALF_BOUND_KIB_FIXED = 128.0
 SECOND_HALF_BOUND_KIB_PER_REFRESH = 0.1
 # Requests one set-up may make per device (info twice, login, MAC, first refresh).
 SETUP_REQUESTS_PER_DEVICE = 6
+# Webhook calls beside the test calls: the probe at set-up on every device
+# with webhooks; on those that push, reading them again and writing ours.
+WEBHOOK_WRITES_PER_PUSH_DEVICE = 2
+# While push is stopped, the device's test call runs every 5 minutes.
+RETEST_MINUTES = 5
 
 
 @pytest.fixture(autouse=True)
@@ -87,9 +90,17 @@ async def test_soak(
     door_requests = report.requests_by_path.get(PATH_DOOR, 0)
     assert door_requests <= report.refreshes + config.devices
     assert log_requests <= (
-        report.event_polls + _BURST_READS * report.bursts_injected + failed_event_polls
+        report.event_polls + BURST_READS * report.bursts_injected + failed_event_polls
     ), (log_requests, report.event_polls, report.bursts_injected)
-    assert report.requests - log_requests - door_requests <= (
+    # Webhooks: set up once per device, tested once at set-up and every few
+    # minutes while push is stopped.
+    hook_calls = report.webhook_requests - report.webhook_tests
+    assert hook_calls <= (config.devices + WEBHOOK_WRITES_PER_PUSH_DEVICE * report.push_devices), (
+        report.requests_by_path
+    )
+    retests = int(report.simulated_hours * 60 / RETEST_MINUTES) + 1
+    assert report.webhook_tests <= report.push_devices * (1 + retests), report.webhook_tests
+    assert report.requests - log_requests - door_requests - report.webhook_requests <= (
         2 * report.refreshes
         + report.logins
         + report.login_failures
@@ -107,6 +118,17 @@ async def test_soak(
     assert report.events_fired == report.events_injected
     assert report.event_mismatch_devices == 0, report.event_mismatch_examples
     assert report.stale_rings == 0
+    # Push: half the Android panels pushed, events fired by push, webhook
+    # faults of every kind were injected and bit where events were logged
+    # under them; every push device still matched exactly above.
+    assert report.push_devices >= 1
+    assert report.events_fired_by_push > 0
+    assert report.push_deliveries >= report.events_fired_by_push
+    assert set(report.push_faults_injected) == set(PUSH_FAULT_KINDS)
+    exposed = report.events_under_push_faults
+    assert (report.push_rejected.get("bad_signature", 0) > 0) == bool(exposed.get("bad_signature"))
+    assert (report.push_dropped > 0) == bool(exposed.get("drop")), report.push_dropped
+    assert set(report.push_rejected) <= {"bad_signature"}, report.push_rejected
     assert report.event_overflows == 0
     assert report.event_poll_outcomes.get("ok", 0) >= config.devices * config.polls // 2
     assert report.unhandled_exceptions == 0, report.unhandled_examples

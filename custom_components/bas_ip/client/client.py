@@ -22,6 +22,7 @@ from .exceptions import (
     BasIpUnsupportedDeviceError,
     BasIpValidationError,
 )
+from .identifiers import IdentifierApi
 from .logorder import LogDialect
 from .models import (
     HOLD_OPEN_MAX_SECONDS,
@@ -112,6 +113,7 @@ class BasIpClient:
         )
         self._auth = Auth(self._transport, username, password, expected_serial=expected_serial)
         self.webhooks = WebhookApi(self._auth)
+        self.identifiers = IdentifierApi(self._auth, self._transport)
         self._snapshot_timeout = snapshot_timeout
         self._snapshot_task: asyncio.Task[Snapshot] | None = None
         self._clock_skew_ms: int | None = None

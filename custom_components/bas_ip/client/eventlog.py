@@ -159,6 +159,11 @@ class EventLogReader:
         return self._layout
 
     @property
+    def zone_offset_ms(self) -> int:
+        """Log stamps minus the device's ``Date`` clock (local time written as UTC); 0 unknown."""
+        return self._zone_offset_ms or 0
+
+    @property
     def markers(self) -> bool | None:
         """Whether the device logs the integration's logins (``None``: not seen yet)."""
         return self._markers

@@ -66,6 +66,22 @@ class BasIpValidationError(BasIpError):
         self.field = field
 
 
+class BasIpIncompleteError(BasIpValidationError):
+    """A change gives part of a value whose other part the device does not have.
+
+    For example a STUN port for a device without a STUN server: ``field``
+    names the missing part.
+    """
+
+
+class BasIpDuplicateError(BasIpValidationError):
+    """The device already holds an identifier of this type and number.
+
+    ``field`` is ``number`` (the spec's field); the number itself is never part of
+    the text (a code is a secret).
+    """
+
+
 class BasIpDeviceMismatchError(BasIpError):
     """The address now answers as a different device (another serial number).
 

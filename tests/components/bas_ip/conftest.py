@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 import json
+import logging
+from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, State
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -15,15 +19,28 @@ from pytest_homeassistant_custom_component.common import (
     load_fixture,
 )
 
-from custom_components.bas_ip.const import CONF_EVENTS_ENABLED, CONF_PUSH, DOMAIN
+from custom_components.bas_ip.const import (
+    CONF_EVENTS_ENABLED,
+    CONF_PUSH,
+    CONF_WEBHOOK_SECRET,
+    DOMAIN,
+)
+from custom_components.bas_ip.push_health import PushState
 from devtools.clocks import ha_clock
+from devtools.waits import wait_until
 from simulator import DeviceSimulator, Profile
-from tests.conftest import SimulatorFactory, entry_data
+from tests.conftest import SimulatorFactory, entry_data, register_secret
 
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/bas_ip."""
+
+
+@pytest.fixture(autouse=True)
+def config_dir_in_tmp(hass: HomeAssistant, tmp_path: Path) -> None:
+    """Keep what the integration writes in the config dir (visitor pictures) in the test's own."""
+    hass.config.config_dir = str(tmp_path)
 
 
 def load_json(name: str) -> Any:
@@ -102,3 +119,61 @@ def state_of(hass: HomeAssistant, entity_id: str) -> State:
     state = hass.states.get(entity_id)
     assert state is not None, f"{entity_id} does not exist"
     return state
+
+
+# --- push (tests/components/bas_ip/test_push*.py) ---------------------------
+
+# One reconciling poll of a push-healthy entry (60 s) and a margin.
+RECONCILE = 61
+
+
+@pytest.fixture
+async def internal_url(
+    hass: HomeAssistant, socket_enabled: None, aiohttp_client: Callable[..., Awaitable[Any]]
+) -> str:
+    """Serve Home Assistant's HTTP app on 127.0.0.1 and make it the internal URL.
+
+    The components that add HTTP views are set up first: a served app's
+    routes are frozen.
+    """
+    for domain in ("http", "webhook", "camera", "image", "diagnostics", DOMAIN):
+        assert await async_setup_component(hass, domain, {})
+    # Home Assistant keeps aiohttp's access log at WARNING (its lines name the
+    # path, and a webhook's path is its secret id): so does this server.
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    client = await aiohttp_client(hass.http.app)
+    url = f"http://127.0.0.1:{client.server.port}"
+    await hass.config.async_update(internal_url=url)
+    return url
+
+
+@pytest.fixture
+async def push_entry(
+    hass: HomeAssistant,
+    internal_url: str,
+    simulator: DeviceSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> MockConfigEntry:
+    """An entry with push on (the default) for the Android panel, set up and healthy."""
+    simulator.webhooks.set_faults(retry_delay=0)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="BAS-IP AA-07FB",
+        unique_id=simulator.serial,
+        data=entry_data(simulator),
+        entry_id="01JBASIPPUSHENTRY00000000",
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    # The webhook secret must never be logged. (The webhook id is in the
+    # path Home Assistant's own webhook and HTTP code log at debug level; the
+    # integration keeps it out of its own logs and its diagnostics.)
+    register_secret(entry.data[CONF_WEBHOOK_SECRET])
+    await wait_until(lambda: _push_state(entry) is PushState.HEALTHY, "push healthy")
+    return entry
+
+
+def _push_state(entry: MockConfigEntry) -> PushState | None:
+    push = entry.runtime_data.push
+    return None if push is None else push.health.state

@@ -22,15 +22,19 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 import pytest
 from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
     async_fire_time_changed,
     async_mock_service,
 )
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from devtools.waits import wait_until
+from custom_components.bas_ip.const import CONF_HISTORY_DAYS
+from devtools.waits import real_sleep, wait_real, wait_until
 from simulator import DeviceSimulator, Fault, Profile
 
 from .conftest import advance, state_of
 from .event_helpers import EVENT_POLL, LOG_PATH, entity_id
+from .visitor_helpers import history_of, other_jpeg
 
 pytestmark = pytest.mark.freeze_time("2026-03-01T12:00:00+00:00")
 
@@ -156,7 +160,10 @@ async def test_ring_notifies_and_action_opens(
     notification = await ring_and_notify(hass, freezer, simulator, notifications)
     assert notification.data["title"] == "Someone is at the door"
     assert notification.data["message"].startswith("BAS-IP AV-03BD: the doorbell rang at ")
-    assert notification.data["data"]["image"] == f"/api/camera_proxy/{CAMERA}"
+    # The picture of this ring, kept by the visitor history (a signed path).
+    doorbell = state_of(hass, entity_id(simulator, "event", "doorbell"))
+    assert notification.data["data"]["image"] == doorbell.attributes["snapshot_url"]
+    assert notification.data["data"]["image"].startswith("/api/bas_ip/visitors/")
     action = open_action(notification)
     assert action.startswith("BAS_IP_OPEN_DOOR_")
     assert notification.data["data"]["tag"] == action
@@ -232,3 +239,55 @@ async def test_outage_and_other_events_do_not_notify(
     await advance(hass, freezer, 121)  # the action's time runs out
     await advance(hass, freezer, EVENT_POLL)
     assert len(notifications) == 1
+
+
+async def test_notification_keeps_the_picture_of_its_ring(
+    hass: HomeAssistant,
+    *,
+    init_integration: MockConfigEntry,
+    tmp_path: Path,
+    simulator: DeviceSimulator,
+    freezer: FrozenDateTimeFactory,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """A later ring with another visitor: the notification's image is still the first one."""
+    notifications, presses = await use_blueprint(hass, tmp_path, simulator)
+    notification = await ring_and_notify(hass, freezer, simulator, notifications)
+    history = history_of(init_integration)
+    await wait_until(lambda: history.visits[0].picture is not None, "the first picture")
+    first = simulator.snapshot_jpeg
+    simulator.snapshot_jpeg = other_jpeg()
+    simulator.ring("102")
+    # The run waits for the action: polls are triggered, not waited for.
+    for _ in range(5):
+        freezer.tick(EVENT_POLL)
+        async_fire_time_changed(hass)
+        await wait_real(real_sleep(0.2), 1)
+        if len(history.visits) == 2:
+            break
+    await wait_until(lambda: history.visits[-1].picture is not None, "the second picture")
+    assert simulator.snapshots == 2
+
+    # The phone fetches the image without a session: the path is signed.
+    client = await hass_client_no_auth()
+    response = await client.get(notification.data["data"]["image"])
+    assert response.status == 200
+    assert await response.read() == first
+    assert presses == []
+
+
+@pytest.mark.parametrize("entry_options", [{CONF_HISTORY_DAYS: 0}])
+@pytest.mark.usefixtures("init_integration")
+async def test_without_history_the_camera_picture(
+    hass: HomeAssistant,
+    tmp_path: Path,
+    simulator: DeviceSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Visitor history off: the ring has no snapshot of its own, the camera's is attached."""
+    notifications, _ = await use_blueprint(hass, tmp_path, simulator)
+    notification = await ring_and_notify(hass, freezer, simulator, notifications)
+    assert notification.data["data"]["image"] == f"/api/camera_proxy/{CAMERA}"
+    assert (
+        "snapshot_url" not in state_of(hass, entity_id(simulator, "event", "doorbell")).attributes
+    )

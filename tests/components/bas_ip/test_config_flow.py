@@ -20,6 +20,8 @@ import voluptuous as vol
 from custom_components.bas_ip.const import (
     CONF_EVENT_INTERVAL,
     CONF_EVENTS_ENABLED,
+    CONF_HISTORY_DAYS,
+    CONF_HISTORY_MAX_RINGS,
     CONF_PUSH,
     CONF_SCAN_INTERVAL,
     DOMAIN,
@@ -447,6 +449,9 @@ async def test_options_flow_while_not_loaded(
         # Offered while the entry is not loaded (whether the device has
         # webhooks is not known), on by default.
         CONF_PUSH: True,
+        # So is the visitor history (whether the device has a camera is not known).
+        CONF_HISTORY_DAYS: 30,
+        CONF_HISTORY_MAX_RINGS: 500,
     }
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     assert mock_config_entry.runtime_data.coordinator.update_interval == timedelta(seconds=45)

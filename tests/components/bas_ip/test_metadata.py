@@ -172,7 +172,14 @@ def test_every_action_documented() -> None:
     """Each action in services.yaml has a translated name, description, fields and an icon."""
     services = load_yaml_dict(INTEGRATION / "services.yaml")
     icons = load("icons.json")["services"]
-    assert set(services) == {"hold_door_open", "end_hold_open", "set_sip_settings"}
+    assert set(services) == {
+        "hold_door_open",
+        "end_hold_open",
+        "set_sip_settings",
+        "create_guest_pass",
+        "revoke_guest_pass",
+        "list_guest_passes",
+    }
     assert set(icons) == set(services)
     for language in LANGUAGES:
         texts = load(f"translations/{language}.json")["services"]

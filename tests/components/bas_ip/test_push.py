@@ -10,10 +10,9 @@ and deliveries are waited for in real time, bounded.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
+import json
 import logging
-from typing import Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -21,7 +20,6 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.network import NoURLAvailableError
-from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -33,6 +31,7 @@ from custom_components.bas_ip.const import (
     CONF_WEBHOOK_SECRET,
     DOMAIN,
 )
+from custom_components.bas_ip.diagnostics import async_get_config_entry_diagnostics
 from custom_components.bas_ip.push import webhook_description
 from custom_components.bas_ip.push_health import PushState
 from devtools.clocks import ha_clock
@@ -40,62 +39,14 @@ from devtools.waits import wait_until
 from simulator import DeviceSimulator, Profile
 from tests.conftest import SimulatorFactory, entry_data, register_secret
 
-from .conftest import advance, state_of
+from .conftest import RECONCILE, advance, state_of
 
 pytestmark = pytest.mark.parametrize("simulator_profile", [Profile.ANDROID_PANEL])
 
-RECONCILE = 61
 # The Android panel's log is oldest first: two pages a poll, every 4 s by default.
 NORMAL_POLL = 5
 DOORBELL = "event.bas_ip_aa_07fb_doorbell"
 ACCESS = "event.bas_ip_aa_07fb_access"
-
-
-@pytest.fixture
-async def internal_url(
-    hass: HomeAssistant, socket_enabled: None, aiohttp_client: Callable[..., Awaitable[Any]]
-) -> str:
-    """Serve Home Assistant's HTTP app on 127.0.0.1 and make it the internal URL.
-
-    The components that add HTTP views are set up first: a served app's
-    routes are frozen.
-    """
-    for domain in ("http", "webhook", "camera", "image", "diagnostics"):
-        assert await async_setup_component(hass, domain, {})
-    # Home Assistant keeps aiohttp's access log at WARNING (its lines name the
-    # path, and a webhook's path is its secret id): so does this server.
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
-    client = await aiohttp_client(hass.http.app)
-    url = f"http://127.0.0.1:{client.server.port}"
-    await hass.config.async_update(internal_url=url)
-    return url
-
-
-@pytest.fixture
-async def push_entry(
-    hass: HomeAssistant,
-    internal_url: str,
-    simulator: DeviceSimulator,
-    freezer: FrozenDateTimeFactory,
-) -> MockConfigEntry:
-    """An entry with push on (the default) for the Android panel, set up and healthy."""
-    simulator.webhooks.set_faults(retry_delay=0)
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="BAS-IP AA-07FB",
-        unique_id=simulator.serial,
-        data=entry_data(simulator),
-        entry_id="01JBASIPPUSHENTRY00000000",
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    # The webhook secret must never be logged. (The webhook id is in the
-    # path Home Assistant's own webhook and HTTP code log at debug level; the
-    # integration keeps it out of its own logs and its diagnostics.)
-    register_secret(entry.data[CONF_WEBHOOK_SECRET])
-    await wait_until(lambda: _state(entry) is PushState.HEALTHY, "push healthy")
-    return entry
 
 
 def _state(entry: MockConfigEntry) -> PushState | None:
@@ -340,3 +291,15 @@ async def test_another_devices_delivery_is_refused(
     assert rings == []
     assert push_entry.runtime_data.push is not None
     assert push_entry.runtime_data.push.health.rejected_by_reason["bad_signature"] == 1
+
+
+async def test_diagnostics_show_push_without_its_secrets(
+    hass: HomeAssistant, push_entry: MockConfigEntry
+) -> None:
+    """Push's state is in the diagnostics; its secret and webhook id are not."""
+    diagnostics = await async_get_config_entry_diagnostics(hass, push_entry)
+    text = json.dumps(diagnostics, default=str)
+    assert diagnostics["push"]["state"] == "healthy"
+    assert diagnostics["capabilities"]["webhooks"] is True
+    assert push_entry.data[CONF_WEBHOOK_SECRET] not in text
+    assert push_entry.data[CONF_WEBHOOK_ID] not in text

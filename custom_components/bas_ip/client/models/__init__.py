@@ -17,6 +17,7 @@ from .access import (
 )
 from .camera import RtspSettings, Snapshot
 from .device import BasIpDeviceInfo, LoginResult, parse_login, parse_mac_address
+from .identifier import Identifier, IdentifierLock, IdentifierSpec, IdentifierType
 from .log import LogItem, LogPage, LogSlot
 from .sip import (
     H264_PAYLOAD_MAX,
@@ -49,6 +50,10 @@ __all__ = [
     "SIP_USER_MAX_LENGTH",
     "BasIpDeviceInfo",
     "DoorStatus",
+    "Identifier",
+    "IdentifierLock",
+    "IdentifierSpec",
+    "IdentifierType",
     "LogItem",
     "LogPage",
     "LogSlot",

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Self
 
+from ..exceptions import BasIpIncompleteError
 from ._fields import invalid, read_int, read_number, read_object, read_str
 
 SIP_USER_MAX_LENGTH = 31
@@ -132,9 +133,20 @@ class SipSettingsUpdate:
     transport: SipTransport | None = None
     registration_interval: int | None = None
     stun: StunServer | None = None
+    """A whole STUN server; or give one part as ``stun_host`` / ``stun_port``."""
+    stun_host: str | None = None
+    """The STUN host alone: the port stays the device's."""
+    stun_port: int | None = None
+    """The STUN port alone: the host stays the device's."""
 
     def apply(self, current: dict[str, Any]) -> dict[str, Any]:
-        """Merge these changes into a copy of the device's settings object."""
+        """Merge these changes into a copy of the device's settings object.
+
+        The STUN server is merged here, once, against what the device just
+        returned: a part left out keeps the device's. A part given for a
+        device that has no STUN server raises :class:`BasIpValidationError`
+        naming the missing part (``stun.ip`` or ``stun.port``).
+        """
         body = dict(current)
         for name in ("user", "realm", "proxy", "registration_interval"):
             value = getattr(self, name)
@@ -142,9 +154,25 @@ class SipSettingsUpdate:
                 body[name] = value
         if self.transport is not None:
             body["transport"] = str(self.transport)
-        if self.stun is not None:
-            body["stun"] = {"ip": self.stun.host, "port": self.stun.port}
+        if (stun := self._merged_stun(current.get("stun"))) is not None:
+            body["stun"] = stun
         return body
+
+    def _merged_stun(self, current: Any) -> dict[str, Any] | None:
+        host = self.stun.host if self.stun is not None else self.stun_host
+        port = self.stun.port if self.stun is not None else self.stun_port
+        if host is None and port is None:
+            return None
+        known = current if isinstance(current, dict) else {}
+        host = host if host is not None else known.get("ip")
+        port = port if port is not None else known.get("port")
+        for field, value in (("stun.ip", host), ("stun.port", port)):
+            if value is None or value == "":
+                raise BasIpIncompleteError(
+                    f"Missing value for '{field}': the device has no STUN server to complete",
+                    field=field,
+                )
+        return {"ip": host, "port": port}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
