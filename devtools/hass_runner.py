@@ -75,6 +75,8 @@ logger:
     homeassistant.config_entries: info
 
 automation: !include automations.yaml
+# Media → BAS-IP visitors (the visitor history's media source).
+media_source:
 """
 
 

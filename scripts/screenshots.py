@@ -15,7 +15,9 @@ optimised PNG per view to ``docs/images/`` (the browser is in
 - ``doorbell_event.png``: the doorbell entity after a ring injected through
   the simulator's control API;
 - ``camera.png``: the camera entity showing the simulator's snapshot;
-- ``options.png``: the options form.
+- ``options.png``: the options form;
+- ``media_browser.png``: Media → BAS-IP visitors → the panel → today, after a
+  ring the exit button answered and a second ring (titles and thumbnails).
 
 It is a smoke test of the UI at the same time: every check names the page and
 what it did not show. The new pictures replace the old ones only when every
@@ -52,12 +54,16 @@ from .screens.pages import (
     config_flow_forms,
     device_page,
     doorbell_dialog,
+    media_browser,
     options_form,
 )
 
 _LOGGER = logging.getLogger("screenshots")
 
 PROFILE = "camdroid_panel"
+# Seconds between the two rings of the visitor history's picture: the
+# exit button's event is read (2 s polls) and the second ring is a new visit.
+VISITOR_SETTLE = 5
 # Integrations that onboarding adds and that cannot set up offline; their
 # "Failed to set up" cards would sit behind the flow dialogs.
 ONBOARDING_LEFTOVERS = ("google_translate", "met", "radio_browser")
@@ -150,7 +156,13 @@ def take_screenshots(args: argparse.Namespace, workdir: Path, stack: DemoStack) 
     wrong_password_error: str = translations["config"]["error"]["invalid_auth"]
 
     # The ring first: the device page then shows it and the last visitor's snapshot.
+    # A door opened by the exit button after it: the visitor history's outcome.
     ring(client, simulator, doorbell)
+    simulator.control("access", {"kind": "exit_button"})
+    time.sleep(VISITOR_SETTLE)
+    ring(client, simulator, doorbell)
+    visits = ["— ring", "— opened: Exit button, door 1"]
+    device_name = template(client, f"{{{{ device_attr('{device_id}', 'name') }}}}")
     with chromium_page(args.chromium) as page:
         browser = Browser(page, client.url, workdir)
         owner = stack.owner
@@ -159,6 +171,7 @@ def take_screenshots(args: argparse.Namespace, workdir: Path, stack: DemoStack) 
         device_page(browser, device_id, names)
         doorbell_dialog(browser, doorbell)
         camera_dialog(browser, simulator, camera)
+        media_browser(browser, device_name, visits)
         options_form(browser)
         # Last: the failed sign-in it causes is a device event on the device page.
         config_flow_forms(browser, simulator, wrong_password_error)

@@ -58,7 +58,7 @@ class DeviceFacade:
     _settings = Forward[dict[str, Any]]("sip", "settings")
     door_sensor = Settable[bool]("doors")
     door_open = Settable[bool]("doors")
-    door_timeout_exceeded = Settable[bool]("doors")
+    door_open_too_long = Settable[bool]("doors")
     emergency_holds = Forward[dict[int, int]]("doors")
     lock_opens = Forward[Counter[int]]("doors")
     snapshot_delay = Settable[float]("camera")
@@ -159,18 +159,18 @@ class DeviceFacade:
 
     # --- doors, camera, reboot -------------------------------------------------
 
-    def set_door(self, open: bool, *, timeout_exceeded: bool = False) -> None:
+    def set_door(self, open: bool, *, open_too_long: bool = False) -> None:
         """Open or close the door; logged with the family's door keys.
 
-        ``timeout_exceeded`` with an open door also logs "open too long".
+        ``open_too_long`` with an open door also logs "open too long".
         """
-        self.doors.set_door(open, timeout_exceeded=timeout_exceeded)
+        self.doors.set_door(open, open_too_long=open_too_long)
 
     def door_status_answer(self) -> dict[str, Any]:
         """Body of ``GET /api/v1/access/door/status``."""
         return self.doors.status_answer()
 
-    def record_lock_open(self, lock: int) -> None:
+    def record_open_lock(self, lock: int) -> None:
         """Record an API lock release: counted and logged as ``access_granted_by_api_call``."""
         self.doors.release(lock)
 

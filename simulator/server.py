@@ -240,7 +240,7 @@ class DeviceSimulator(LogControls, DeviceFacade):
             "log": self.log.describe(),
             "door_sensor": doors.door_sensor,
             "door_open": doors.door_open,
-            "door_timeout_exceeded": doors.door_timeout_exceeded,
+            "door_open_too_long": doors.door_open_too_long,
             "emergency_holds": {str(lock): secs for lock, secs in doors.emergency_holds.items()},
             "snapshot_delay": camera.snapshot_delay,
             "snapshot_format": camera.snapshot_format,

@@ -23,7 +23,7 @@ from .client import (
     RtspSettings,
 )
 from .const import CONF_PUSH, CONF_WEBHOOK_ID, DEFAULT_PUSH, DOMAIN
-from .coordinator import BasIpCoordinator
+from .coordinator import BasIpDeviceCoordinator
 from .errors import translate_error
 from .event_coordinator import BasIpEventCoordinator
 from .event_stream import BasIpEventStream, event_store
@@ -153,7 +153,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BasIpConfigEntry) -> boo
             async_create_device_mismatch_issue(hass, entry, err)
         raise translate_error(err, entry, transient=ConfigEntryNotReady) from err
 
-    coordinator = BasIpCoordinator(hass, entry, client, door_sensor=capabilities.door_sensor)
+    coordinator = BasIpDeviceCoordinator(hass, entry, client, door_sensor=capabilities.door_sensor)
     await coordinator.async_config_entry_first_refresh()
 
     stream = BasIpEventStream(hass, entry.entry_id, device_type=device_info.device_type)

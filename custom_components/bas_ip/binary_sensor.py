@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import DoorStatus, EventKind, IntercomEvent, SipStatus
-from .entity import BasIpSipEntity, BasIpStatusEntity
+from .entity import BasIpDeviceEntity, BasIpStatusEntity
 from .runtime import BasIpConfigEntry, BasIpRuntimeData
 
 # The coordinators do all device I/O; entities only read their data.
@@ -64,7 +64,7 @@ DOOR_SENSORS: tuple[BasIpDoorSensorDescription, ...] = (
         key="door_open_too_long",
         translation_key="door_open_too_long",
         device_class=BinarySensorDeviceClass.PROBLEM,
-        value_fn=lambda door: door.timeout_exceeded,
+        value_fn=lambda door: door.open_too_long,
         # A closed door is no longer open too long.
         event_fn={"open_too_long": True, "closed": False}.get,
     ),
@@ -104,7 +104,7 @@ class BasIpBinarySensor(BasIpStatusEntity, BinarySensorEntity):
         return None if status is None else self.entity_description.value_fn(status)
 
 
-class BasIpDoorSensor(BasIpSipEntity, BinarySensorEntity):
+class BasIpDoorSensor(BasIpDeviceEntity, BinarySensorEntity):
     """The door contact: log events at once, corrected by each door-status read."""
 
     entity_description: BasIpDoorSensorDescription

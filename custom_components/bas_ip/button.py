@@ -19,7 +19,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client.models import LOCK_MAX
-from .entity import BasIpSipEntity
+from .entity import BasIpDeviceEntity
 from .errors import device_action
 from .runtime import BasIpCapabilities, BasIpConfigEntry, BasIpRuntimeData
 
@@ -102,7 +102,7 @@ async def async_setup_entry(
     )
 
 
-class BasIpButton(BasIpSipEntity, ButtonEntity):
+class BasIpButton(BasIpDeviceEntity, ButtonEntity):
     """A button of a BAS-IP device."""
 
     entity_description: BasIpButtonEntityDescription

@@ -17,7 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import RtspSettings
 from .const import CONF_RTSP_PASSWORD, CONF_RTSP_USERNAME, MANUFACTURER
-from .entity import BasIpSipEntity
+from .entity import BasIpDeviceEntity
 from .errors import device_action
 from .runtime import BasIpConfigEntry, BasIpRuntimeData
 from .snapshots import SnapshotSource
@@ -60,7 +60,7 @@ async def async_setup_entry(
     async_add_entities([BasIpCamera(runtime=runtime, snapshots=runtime.snapshots)])
 
 
-class BasIpCamera(BasIpSipEntity, Camera):
+class BasIpCamera(BasIpDeviceEntity, Camera):
     """The camera of a BAS-IP panel."""
 
     _attr_brand = MANUFACTURER

@@ -45,6 +45,8 @@ CONF_RTSP_PASSWORD: Final = "rtsp_password"
 SNAPSHOT_REUSE_SECONDS: Final = 5.0
 
 # Event types of the event entities, as automations see them.
+# The doorbell's standard event type (Home Assistant 2026 names it
+# DoorbellEventType.RING; the same string works on 2025.4).
 EVENT_RING: Final = "ring"
 EVENT_MISSED: Final = "missed"
 

@@ -1,4 +1,4 @@
-"""SIP coordinator: one refresh reads the SIP settings, the SIP status and the door contact."""
+"""The device coordinator: one refresh reads SIP settings, SIP status and the door contact."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from .runtime import BasIpConfigEntry
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class BasIpData:
+class BasIpDeviceData:
     """What one refresh found on the device."""
 
     settings: SipSettings
@@ -42,7 +42,6 @@ class BasIpData:
     """``None`` without a door sensor, or while it does not answer."""
     door_read: bool = True
     """Whether ``door`` was read in this refresh (not carried over from the last)."""
-
 
 
 # Which failure wins when several calls of a refresh fail: the one that needs
@@ -64,7 +63,7 @@ def _most_important(errors: list[BasIpError]) -> BasIpError:
     return errors[0]
 
 
-class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
+class BasIpDeviceCoordinator(DataUpdateCoordinator[BasIpDeviceData]):
     """Reads SIP settings, SIP status and the door contact of one device."""
 
     config_entry: BasIpConfigEntry
@@ -109,7 +108,7 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
             self.hass, self.async_request_refresh(), name=f"{self.name} interval change"
         )
 
-    async def _async_update_data(self) -> BasIpData:
+    async def _async_update_data(self) -> BasIpDeviceData:
         """Fetch settings, status and door concurrently over the one shared token."""
         carried_door = self._door_carried_over() if self.door_sensor else None
         read_door = self.door_sensor and carried_door is None
@@ -168,7 +167,7 @@ class BasIpCoordinator(DataUpdateCoordinator[BasIpData]):
                 "no longer answers" if door is None else "answers again",
             )
         async_delete_device_mismatch_issue(self.hass, self.config_entry)
-        return BasIpData(
+        return BasIpDeviceData(
             settings=settings_result,
             status=status_result if isinstance(status_result, SipStatus) else None,
             door=door,

@@ -12,7 +12,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpda
 
 from .client import IntercomEvent
 from .const import DOMAIN, MANUFACTURER
-from .coordinator import BasIpCoordinator
+from .coordinator import BasIpDeviceCoordinator
 from .event_coordinator import BasIpEventCoordinator
 from .helpers import device_name
 from .runtime import BasIpRuntimeData
@@ -59,15 +59,15 @@ class BasIpEntity[CoordinatorT: DataUpdateCoordinator[Any]](CoordinatorEntity[Co
         return self.runtime.coordinator.config_entry
 
 
-class BasIpSipEntity(BasIpEntity[BasIpCoordinator]):
-    """An entity fed by the SIP coordinator."""
+class BasIpDeviceEntity(BasIpEntity[BasIpDeviceCoordinator]):
+    """An entity fed by the device coordinator (SIP settings and status, the door contact)."""
 
     def __init__(self, *, runtime: BasIpRuntimeData, description: EntityDescription) -> None:
         """Read from the entry's SIP coordinator."""
         super().__init__(runtime=runtime, coordinator=runtime.coordinator, description=description)
 
 
-class BasIpStatusEntity(BasIpSipEntity):
+class BasIpStatusEntity(BasIpDeviceEntity):
     """An entity fed by the SIP registration status endpoint."""
 
     @property

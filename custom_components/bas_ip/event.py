@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
-from homeassistant.components import event as event_platform
 from homeassistant.components.event import (
     EventDeviceClass,
     EventEntity,
@@ -23,17 +22,13 @@ from .const import (
     ATTR_OLD,
     EVENT_LOGBOOK,
     EVENT_MISSED,
-    EVENT_RING as RING,
+    EVENT_RING,
     EVENT_SETTINGS_CHANGED,
     LOGGER,
 )
-from .entity import BasIpEventChannelEntity, BasIpSipEntity
+from .entity import BasIpDeviceEntity, BasIpEventChannelEntity
 from .runtime import BasIpConfigEntry, BasIpRuntimeData
 from .visitors import logbook_data, logs_missed_calls
-
-# Home Assistant 2026.x names the doorbell's standard event type; 2025.4 has
-# no such name, and the same string works there.
-EVENT_RING: str = str(getattr(getattr(event_platform, "DoorbellEventType", None), "RING", RING))
 
 # The coordinators do all device I/O; entities only read their data.
 PARALLEL_UPDATES = 0
@@ -136,7 +131,7 @@ def settings_changes(old: SipSettings, new: SipSettings) -> dict[str, Any]:
     }
 
 
-class BasIpSettingsEvent(BasIpSipEntity, EventEntity):
+class BasIpSettingsEvent(BasIpDeviceEntity, EventEntity):
     """Reports SIP settings that differ from the last successful refresh.
 
     The comparison is always against the last settings the device actually
@@ -197,8 +192,6 @@ class BasIpLogEvent(BasIpEventChannelEntity, EventEntity):
         if event.kind is EventKind.ACCESS and (guests := self.runtime.guest_passes) is not None:
             # "The cleaner arrived": the identifier is one of our guest passes.
             data[ATTR_GUEST_PASS] = guests.is_ours(event.data.get("identifier"))
-        if event_type == EVENT_RING and self.runtime.visitors is not None and self.runtime.visitors.visit(data['snapshot'].rsplit('/', 1)[1]).picture is None:
-            return
         self._trigger_event(event_type, data)
         # One state per event, so that an automation sees each of them.
         self.async_write_ha_state()

@@ -35,9 +35,7 @@ def qr_url(hass: HomeAssistant, entry: BasIpConfigEntry, guest: GuestPass) -> st
     until = dt_util.parse_datetime(guest.valid_until)
     left = (until - dt_util.utcnow()) if until is not None else _LINK_MIN
     path = QR_PATH.format(entry_id=entry.entry_id, uid=guest.uid)
-    return async_sign_path(
-        hass, path, min(max(left, _LINK_MIN), _LINK_MAX), use_content_user=True
-    )
+    return async_sign_path(hass, path, min(max(left, _LINK_MIN), _LINK_MAX), use_content_user=True)
 
 
 class GuestPassQrView(HomeAssistantView):

@@ -133,8 +133,8 @@ class BasIpVisitorsSource(MediaSource):
         return _folder(entry_id, history.entry.title, children, MediaClass.DIRECTORY)
 
     def _day(self, history: VisitorHistory, day: str, now: datetime) -> BrowseMediaSource:
-        visits = [visit for visit in reversed(history.visits) if _local_day(visit) == day]
-        visits.sort(key=lambda visit: visit.rung_at, reverse=True)
+        visits = [visit for visit in history.visits if _local_day(visit) == day]
+        visits.sort(key=lambda visit: (visit.rung_at, visit.device_ms), reverse=True)
         children = [self._visit(history, visit, now) for visit in visits]
         return _folder(f"{history.entry.entry_id}/{day}", day, children, MediaClass.IMAGE)
 

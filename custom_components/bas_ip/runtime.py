@@ -10,7 +10,7 @@ from homeassistant.config_entries import ConfigEntry
 from .client import BasIpClient, BasIpDeviceInfo, RtspSettings
 
 if TYPE_CHECKING:
-    from .coordinator import BasIpCoordinator
+    from .coordinator import BasIpDeviceCoordinator
     from .event_coordinator import BasIpEventCoordinator
     from .event_stream import BasIpEventStream
     from .guest_passes import GuestPasses
@@ -51,7 +51,7 @@ class BasIpRuntimeData:
     client: BasIpClient
     device_info: BasIpDeviceInfo
     capabilities: BasIpCapabilities
-    coordinator: BasIpCoordinator
+    coordinator: BasIpDeviceCoordinator
     """SIP settings, SIP status and the door contact, every ``scan_interval``."""
     events: BasIpEventCoordinator
     """The device's event log, every ``event_interval`` (idle when events are off)."""

@@ -17,7 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .client import SipRegistrationStatus, SipSettings, SipStatus, SipTransport
-from .entity import BasIpEventChannelEntity, BasIpSipEntity, BasIpStatusEntity
+from .entity import BasIpDeviceEntity, BasIpEventChannelEntity, BasIpStatusEntity
 from .event_coordinator import EventLogState
 from .runtime import BasIpConfigEntry
 
@@ -174,7 +174,7 @@ async def async_setup_entry(
     async_add_entities(entities)
 
 
-class BasIpSettingsSensor(BasIpSipEntity, SensorEntity):
+class BasIpSettingsSensor(BasIpDeviceEntity, SensorEntity):
     """A value of the SIP settings."""
 
     entity_description: BasIpSettingsSensorDescription
@@ -215,7 +215,7 @@ GUEST_PASS_SENSOR = SensorEntityDescription(
 ATTR_NEXT_EXPIRY = "next_expiry"
 
 
-class BasIpGuestPassSensor(BasIpSipEntity, SensorEntity):
+class BasIpGuestPassSensor(BasIpDeviceEntity, SensorEntity):
     """How many guest passes made here are still valid; the soonest end (never a code).
 
     Updated after each guest pass action and each daily clean-up, not by a poll.

@@ -16,7 +16,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import BasIpClient, SipRegistrationStatus
-from .coordinator import BasIpData
+from .coordinator import BasIpDeviceData
 from .entity import BasIpStatusEntity
 from .errors import device_action
 from .runtime import BasIpConfigEntry
@@ -29,11 +29,11 @@ PARALLEL_UPDATES = 0
 class BasIpSwitchEntityDescription(SwitchEntityDescription):
     """A switch: where its state comes from and how it is set."""
 
-    is_on_fn: Callable[[BasIpData], bool | None]
+    is_on_fn: Callable[[BasIpDeviceData], bool | None]
     set_fn: Callable[[BasIpClient, bool], Awaitable[None]]
 
 
-def _sip_enabled(data: BasIpData) -> bool | None:
+def _sip_enabled(data: BasIpDeviceData) -> bool | None:
     if data.status is None:
         return None
     return data.status.status is not SipRegistrationStatus.OFFLINE

@@ -93,6 +93,50 @@ def camera_dialog(browser: Browser, simulator: SimulatorHandle, camera: str) -> 
     browser.close_dialog()
 
 
+def media_browser(browser: Browser, intercom: str, expected: list[str]) -> None:
+    """Capture Media → BAS-IP visitors → the intercom → today: its rings, pictures, outcomes."""
+    page = browser.page
+    browser.goto("/media-browser/browser")
+    for folder in ("BAS-IP visitors", intercom):
+        browser.expect(
+            f"the media browser's {folder!r} folder",
+            page.get_by_text(folder, exact=True).first.click,
+        )
+    browser.expect(
+        "today's folder of the visitor history",
+        page.get_by_text(re.compile(r"^\d{4}-\d{2}-\d{2}$")).first.click,
+    )
+    for ending in expected:
+        # "14:03 — opened: Exit button, door 1": the time is the demo's.
+        title = re.compile(rf"^\d\d:\d\d {re.escape(ending)}$")
+
+        def shown(title: re.Pattern[str] = title) -> None:
+            page.get_by_text(title).first.wait_for(state="visible")
+
+        browser.expect(f"the visitor history's day does not show a ring titled '… {ending}'", shown)
+    # Thumbnails come through the authenticated view: wait until they are drawn.
+    browser.expect(
+        "the rings' thumbnails",
+        lambda: page.wait_for_function(
+            """() => {
+                const found = [];
+                const walk = (root) => {
+                    for (const el of root.querySelectorAll('*')) {
+                        const image = getComputedStyle(el).backgroundImage || '';
+                        if (image.includes('data:') || image.includes('blob:')) found.push(el);
+                        if (el.shadowRoot) walk(el.shadowRoot);
+                    }
+                };
+                walk(document);
+                return found.length >= 1;
+            }"""
+        ),
+    )
+    page.mouse.move(0, 0)  # no tooltip over a picture
+    page.wait_for_timeout(500)
+    browser.shot("media_browser")
+
+
 def options_form(browser: Browser) -> None:
     """Capture the options form, opened with the entry's Configure button."""
     browser.goto(f"/config/integrations/integration/{DOMAIN}")

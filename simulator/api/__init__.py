@@ -41,7 +41,7 @@ ROUTES: Final[dict[str, Handler]] = {
 }
 # Paths that end in a parameter.
 PREFIX_ROUTES: Final[tuple[tuple[str, Handler], ...]] = (
-    (access.PATH_LOCK_OPEN_PREFIX, access.lock_open),
+    (access.PATH_OPEN_LOCK_PREFIX, access.open_lock),
 )
 # Only on families with webhooks (Android panels from firmware 3.25.8).
 WEBHOOK_ROUTES: Final[dict[str, Handler]] = {webhooks.PATH_WEBHOOKS: webhooks.collection}

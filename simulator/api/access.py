@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from simulator.server import DeviceSimulator
 
 PATH_LOCK_TYPE: Final = "/api/v1/access/general/lock/type"
-PATH_LOCK_OPEN_PREFIX: Final = "/api/v1/access/general/lock/open/remote/accepted/"
+PATH_OPEN_LOCK_PREFIX: Final = "/api/v1/access/general/lock/open/remote/accepted/"
 PATH_DOOR_STATUS: Final = "/api/v1/access/door/status"
 PATH_EMERGENCY_OPEN: Final = "/api/v1/access/general/lock/open/emergency"
 PATH_EMERGENCY_CLOSE: Final = "/api/v1/access/general/lock/close/emergency"
@@ -39,14 +39,14 @@ async def lock_type(device: DeviceSimulator, request: web.BaseRequest) -> web.St
     return json_response({"locks": [{"type": kind} for kind in types]})
 
 
-async def lock_open(device: DeviceSimulator, request: web.BaseRequest) -> web.StreamResponse:
+async def open_lock(device: DeviceSimulator, request: web.BaseRequest) -> web.StreamResponse:
     """``GET .../lock/open/remote/accepted/{n}``: 0 = all locks, 1..8 one lock."""
     max_lock = device.profile_data.max_lock
     if max_lock is None:
         return device.errors.not_found()
     if request.method != "GET":
         return device.errors.method_not_allowed()
-    text = request.path[len(PATH_LOCK_OPEN_PREFIX) :]
+    text = request.path[len(PATH_OPEN_LOCK_PREFIX) :]
     number = int(text) if text.isdecimal() and text.isascii() and len(text) <= 3 else None
     if number is None or number > max_lock:
         if device.profile_data.error_style is ErrorStyle.NESTED:

@@ -23,8 +23,8 @@ class Doors:
         "_log",
         "_opened_at",
         "door_open",
+        "door_open_too_long",
         "door_sensor",
-        "door_timeout_exceeded",
         "emergency_holds",
         "lock_opens",
     )
@@ -44,23 +44,23 @@ class Doors:
         self.door_sensor = sensor
         """Whether the input is in door-sensor mode (else the status answers 400)."""
         self.door_open = False
-        self.door_timeout_exceeded = False
+        self.door_open_too_long = False
         self._opened_at: float | None = None
         self.emergency_holds: dict[int, int] = {}
         """Seconds of each lock's emergency hold, by lock number."""
         self.lock_opens: Counter[int] = Counter()
         """API releases per lock number (0 = all locks)."""
 
-    def set_door(self, open: bool, *, timeout_exceeded: bool = False) -> None:
-        """Open or close the door, logged; ``timeout_exceeded`` also logs "open too long"."""
+    def set_door(self, open: bool, *, open_too_long: bool = False) -> None:
+        """Open or close the door, logged; ``open_too_long`` also logs "open too long"."""
         opened_key, closed_key, too_long_key = self._keys
         if open and not self.door_open:
             self._opened_at = self._clock()
         if open != self.door_open or not open:
             self._log.event(opened_key if open else closed_key)
         self.door_open = open
-        self.door_timeout_exceeded = open and timeout_exceeded
-        if self.door_timeout_exceeded:
+        self.door_open_too_long = open and open_too_long
+        if self.door_open_too_long:
             self._log.event(too_long_key, category="warning")
         if not open:
             self._opened_at = None
@@ -74,7 +74,7 @@ class Doors:
         open_time = 0 if opened_at is None else max(int(self._clock() - opened_at), 0)
         return {
             "status": "open" if self.door_open else "closed",
-            "is_timeout_exceed": self.door_timeout_exceeded,
+            "is_timeout_exceed": self.door_open_too_long,
             "opentime": open_time,
             "mode": "door_sensor",
         }

@@ -245,8 +245,8 @@ CONTROLS: Final[tuple[Control, ...]] = (
     Control(
         "POST",
         "door",
-        lambda d, a: d.set_door(a["open"], timeout_exceeded=a["timeout_exceeded"]),
-        (_bool("open"), Field(name="timeout_exceeded", kind=Kind.BOOL, default=False)),
+        lambda d, a: d.set_door(a["open"], open_too_long=a["open_too_long"]),
+        (_bool("open"), Field(name="open_too_long", kind=Kind.BOOL, default=False)),
     ),
     Control("POST", "door_sensor", assign({"enabled": "door_sensor"}), (_bool("enabled"),)),
     Control(

@@ -235,14 +235,12 @@ async def test_door_status_camdroid(
     device = await simulator_factory(Profile.CAMDROID_PANEL)
     client = make_client(device)
     status = await client.get_door_status()
-    assert status == DoorStatus(
-        is_open=False, timeout_exceeded=False, open_time=0, mode="door_sensor"
-    )
-    device.set_door(True, timeout_exceeded=True)
+    assert status == DoorStatus(is_open=False, open_too_long=False, open_time=0, mode="door_sensor")
+    device.set_door(True, open_too_long=True)
     status = await client.get_door_status()
     assert status is not None
     assert status.is_open
-    assert status.timeout_exceeded
+    assert status.open_too_long
 
 
 async def test_door_sensor_not_activated_is_none(

@@ -68,11 +68,11 @@ ENTITY_KEYS: Final = {
     | _SETTINGS_KEYS
     | EVENT_KEYS
     | DOOR_KEYS
-    | {"open_door_1", "open_door_2", "restart", "camera", "last_visitor"},
+    | {"open_door_1", "open_door_2", "restart", "camera", "last_visitor", "active_guest_passes"},
     Profile.ANDROID_PANEL: STATUS_KEYS
     | _SETTINGS_KEYS
     | EVENT_KEYS
-    | {"open_door_1", "restart", "camera", "last_visitor"},
+    | {"open_door_1", "restart", "camera", "last_visitor", "active_guest_passes"},
 }
 # The last-visitor image is fed by the event channel too (it needs a camera).
 EVENT_CHANNEL_KEYS: Final = EVENT_KEYS | {"last_visitor"}

@@ -257,7 +257,7 @@ async def test_python_calls_answer_like_the_endpoints(
         device.door_status_answer()
     )
     assert device.snapshot_body() == (device.snapshot_jpeg, "image/jpeg")
-    device.record_lock_open(2)
+    device.record_open_lock(2)
     assert device.lock_opens == {2: 1}
     assert device.log_items[-1]["name"]["key"] == "access_granted_by_api_call"
     device.revoke_token(token)

@@ -205,7 +205,7 @@ async def test_camdroid_door_sensor(
     status, body = await call(http, device, DOOR, token=token)
     assert (status, body["status"], body["is_timeout_exceed"]) == (200, "open", False)
     assert isinstance(body["opentime"], int)
-    device.set_door(True, timeout_exceeded=True)
+    device.set_door(True, open_too_long=True)
     assert (await call(http, device, DOOR, token=token))[1]["is_timeout_exceed"] is True
     device.set_door(False)
     assert (await call(http, device, DOOR, token=token))[1]["status"] == "closed"
@@ -244,7 +244,7 @@ async def test_android_door_sensor_not_activated(
     device.clear_log()
     device.set_door(True)
     assert (await call(http, device, DOOR, token=token))[1]["status"] == "open"
-    device.set_door(True, timeout_exceeded=True)
+    device.set_door(True, open_too_long=True)
     device.set_door(False)
     assert [item["name"]["key"] for item in device.log_items] == [
         "door_was_opened",

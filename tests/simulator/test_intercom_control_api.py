@@ -133,8 +133,8 @@ async def test_door_and_sensor_control(
     token = await login(http, device)
     status, state = await control(http, device, "door_sensor", {"enabled": True})
     assert (status, state["door_sensor"]) == (200, True)
-    status, state = await control(http, device, "door", {"open": True, "timeout_exceeded": True})
-    assert (status, state["door_open"], state["door_timeout_exceeded"]) == (200, True, True)
+    status, state = await control(http, device, "door", {"open": True, "open_too_long": True})
+    assert (status, state["door_open"], state["door_open_too_long"]) == (200, True, True)
     _, door = await call(http, device, "/api/v1/access/door/status", token=token)
     assert (door["status"], door["is_timeout_exceed"]) == ("open", True)
     await control(http, device, "door", {"open": False})
@@ -244,7 +244,7 @@ async def test_lock_open_counters(
         ("clock", {"jump": 10**400}),
         ("clock", {"skew": True}),
         ("door", {"open": "yes"}),
-        ("door", {"open": True, "timeout_exceeded": 1}),
+        ("door", {"open": True, "open_too_long": 1}),
         ("door_sensor", {"enabled": 1}),
         ("snapshot", {}),
         ("snapshot", {"delay": -1}),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import random
 from typing import Any, Final
 
-from custom_components.bas_ip.coordinator import BasIpCoordinator, BasIpData
+from custom_components.bas_ip.coordinator import BasIpDeviceCoordinator, BasIpDeviceData
 from simulator import DeviceSimulator, Fault
 
 from .fleet import Fleet
@@ -111,10 +111,10 @@ class RefreshCounter:
     @contextmanager
     def installed(self) -> Iterator[None]:
         """Wrap the coordinator's update method for the duration of the block."""
-        original = BasIpCoordinator._async_update_data
+        original = BasIpDeviceCoordinator._async_update_data
         counter = self
 
-        async def counted(coordinator: BasIpCoordinator) -> BasIpData:
+        async def counted(coordinator: BasIpDeviceCoordinator) -> BasIpDeviceData:
             entry_id = coordinator.config_entry.entry_id
             counter.per_entry[entry_id] += 1
             fault = counter.fault_of(entry_id) if counter.fault_of else "none"
@@ -129,11 +129,11 @@ class RefreshCounter:
             outcomes["ok"] += 1
             return data
 
-        BasIpCoordinator._async_update_data = counted  # type: ignore[assignment]
+        BasIpDeviceCoordinator._async_update_data = counted  # type: ignore[assignment]
         try:
             yield
         finally:
-            BasIpCoordinator._async_update_data = original  # type: ignore[method-assign]
+            BasIpDeviceCoordinator._async_update_data = original  # type: ignore[method-assign]
 
 
 class FaultInjector:

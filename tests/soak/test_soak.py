@@ -141,7 +141,7 @@ async def test_soak(
     assert report.open_device_connections_at_end == 0
     assert report.resource_warnings == 0
     assert report.objects_alive_after_unload == {
-        "BasIpCoordinator": 0,
+        "BasIpDeviceCoordinator": 0,
         "BasIpEventCoordinator": 0,
         "BasIpClient": 0,
         "ClientResponse": 0,

@@ -24,7 +24,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, storage
 
 from custom_components.bas_ip.client import BasIpClient
-from custom_components.bas_ip.coordinator import BasIpCoordinator
+from custom_components.bas_ip.coordinator import BasIpDeviceCoordinator
 from custom_components.bas_ip.event_coordinator import BasIpEventCoordinator
 
 from .fleet import Fleet
@@ -135,7 +135,7 @@ def device_connections(ports: set[int]) -> int:
 def alive_after_unload() -> dict[str, int]:
     """Integration objects (and HTTP responses) still alive once every entry is unloaded."""
     kinds: tuple[type, ...] = (
-        BasIpCoordinator,
+        BasIpDeviceCoordinator,
         BasIpEventCoordinator,
         BasIpClient,
         aiohttp.ClientResponse,

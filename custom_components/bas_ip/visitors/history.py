@@ -121,7 +121,13 @@ class VisitorHistory:
         stored = await self._store.async_load() or {}
         loaded = (Visit.from_dict(raw) for raw in stored.get("visits", ()))
         self._visits = {visit.id: visit for visit in loaded if visit is not None}
-        present = await self.hass.async_add_executor_job(sweep, self.directory, set(self._visits))
+        try:
+            present = await self.hass.async_add_executor_job(
+                sweep, self.directory, set(self._visits)
+            )
+        except OSError as err:
+            LOGGER.warning("Visitor history: cannot read %s: %s", self.directory, err)
+            present = set()
         for visit in self._visits.values():
             # A picture interrupted by a restart is there, or it is not.
             visit.picture = visit.id in present
@@ -183,7 +189,11 @@ class VisitorHistory:
         )
 
     async def async_clean_up(self, now: datetime | None = None) -> int:
-        """Remove the visits the retention no longer keeps, pictures first; return how many."""
+        """Remove the visits the retention no longer keeps; return how many.
+
+        The index forgets them first, then their pictures are deleted (a
+        picture left by a crash in between is swept at the next start).
+        """
         kept, removed = prune(
             self._visits.values(),
             now=now or dt_util.utcnow(),

@@ -9,7 +9,7 @@ import re
 import shutil
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.blueprint import BLUEPRINT_SCHEMA
+from homeassistant.components.blueprint.schemas import BLUEPRINT_SCHEMA
 from homeassistant.components.blueprint.models import Blueprint
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr

@@ -285,7 +285,7 @@ async def test_door_open_too_long(
     """``is_timeout_exceed`` and the too-long log item turn the problem sensor on."""
     door = entity_id(simulator, "binary_sensor", "door")
     too_long = entity_id(simulator, "binary_sensor", "door_open_too_long")
-    simulator.set_door(True, timeout_exceeded=True)
+    simulator.set_door(True, open_too_long=True)
     await advance(hass, freezer, EVENT_POLL)
     assert state_of(hass, door).state == STATE_ON
     assert state_of(hass, too_long).state == STATE_ON

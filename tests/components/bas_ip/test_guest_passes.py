@@ -56,7 +56,9 @@ async def listed(hass: HomeAssistant, entry: MockConfigEntry) -> list[dict[str, 
         return_response=True,
     )
     assert isinstance(response, dict)
-    return list(response["passes"])
+    passes = response["passes"]
+    assert isinstance(passes, list)
+    return [dict(item) for item in passes if isinstance(item, dict)]
 
 
 def _window(hours: float = 1.0, start: float = 0.0) -> dict[str, str]:

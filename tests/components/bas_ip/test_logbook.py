@@ -93,8 +93,7 @@ async def test_logbook_messages(
     assert all(CARD not in repr(entry) for entry in described)
 
     # Renamed by the user: the logbook follows.
-    device = device_registry.async_get_device(identifiers={(DOMAIN, simulator.serial)})
-    assert device is not None
+    [device] = dr.async_entries_for_config_entry(device_registry, init_integration.entry_id)
     device_registry.async_update_device(device.id, name_by_user="Front gate")
     assert describe(events[0])[LOGBOOK_ENTRY_NAME] == "Front gate"
 

@@ -60,6 +60,9 @@ async def test_browse_intercom_days_rings(
     await ring_then(hass, freezer, simulator, "missed_call")
     await ring_then(hass, freezer, simulator, "exit_button")
     await ring_then(hass, freezer, simulator)  # nothing: answered (missed calls are logged)
+    # 05:00 UTC the next day is still 21:00 on the 1st in Home Assistant's time zone.
+    freezer.move_to("2026-03-02T05:00:00+00:00")
+    await ring_then(hass, freezer, simulator, "missed_call")
     freezer.tick(timedelta(days=1))
     await ring_then(hass, freezer, simulator, "missed_call", "card_granted")
 
@@ -75,6 +78,7 @@ async def test_browse_intercom_days_rings(
 
     first_day = await browse(hass, f"{entry_id}/2026-03-01")
     assert titles(first_day) == [
+        "21:00 — missed",
         "04:15 — answered",
         "04:10 — opened: Exit button, door 1",
         "04:05 — missed",
@@ -82,7 +86,7 @@ async def test_browse_intercom_days_rings(
     ]
     # Opened after a missed call: opened.
     second_day = await browse(hass, f"{entry_id}/2026-03-02")
-    assert titles(second_day) == ["04:20 — opened: Card, Olena Shevchuk, door 1"]
+    assert titles(second_day) == ["21:05 — opened: Card, Olena Shevchuk, door 1"]
 
     ids = visit_ids(init_integration)
     ring = first_day["children"][-1]

@@ -114,9 +114,11 @@ async def test_the_same_ring_twice_is_one_visit(
     history = history_of(init_integration)
     ring = doorbell("ring", 1_000)
     history._handle_event(ring)
+    [first] = history.visits
     history._handle_event(ring)
     await advance(hass, freezer, 1)
-    assert len(history.visits) == 1
+    assert history.visits == [first]
+    assert history.visits[0] is first
     assert simulator.snapshots == 1
     # Asked for a ring it never saw, it takes (or reuses) a fresh snapshot.
     assert await history.async_ring_jpeg(doorbell("ring", 2_000)) == simulator.snapshot_jpeg
@@ -163,3 +165,20 @@ async def test_removed_while_its_picture_is_taken(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert visit_ids(init_integration) == []
     assert picture_files(hass, init_integration) == {}
+
+
+async def test_unreadable_directory_keeps_the_entry(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The pictures' directory cannot be read: the entry loads, its rings without pictures."""
+    mock_config_entry.add_to_hass(hass)
+    with patch(
+        "custom_components.bas_ip.visitors.history.sweep",
+        side_effect=PermissionError("Permission denied"),
+    ):
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+    assert history_of(mock_config_entry).visits == []
+    assert "cannot read" in caplog.text

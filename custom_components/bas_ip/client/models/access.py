@@ -33,7 +33,7 @@ class DoorStatus:
     """The door contact (``GET /api/v1/access/door/status``)."""
 
     is_open: bool
-    timeout_exceeded: bool = False
+    open_too_long: bool = False
     open_time: int | None = None
     mode: str | None = None
 
@@ -48,7 +48,7 @@ class DoorStatus:
             raise invalid("status", "is not one of open, closed")
         return cls(
             is_open=state == "open",
-            timeout_exceeded=bool(read_bool(body, "is_timeout_exceed")),
+            open_too_long=bool(read_bool(body, "is_timeout_exceed")),
             open_time=read_int(body, "opentime", low=0, high=2**53),
             mode=read_str(body, "mode"),
         )
