@@ -232,8 +232,14 @@ class BasIpPush:
             return web.Response(status=_STATUS.get(err.reason, 400))
         self.health.async_delivered()
         if delivery.item is not None:
+            # A retry repeats the body (its created_at) but not the timestamp
+            # header: the later of the two, on the log's clock (the zone offset
+            # the reader learned), is when this attempt left the device.
+            reader = self._events.reader
+            zone = reader.zone_offset_ms if reader is not None else 0
+            sent_ms = max(delivery.created_at_ms, delivery.timestamp_ms + zone)
             await self._stream.async_from_push(
-                delivery.event_id, delivery.item, created_at_ms=delivery.created_at_ms
+                delivery.event_id, delivery.item, created_at_ms=sent_ms
             )
             self._events.async_note_pushed(delivery.item)
         return web.Response(status=200)

@@ -9,8 +9,8 @@ import re
 import shutil
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.blueprint.schemas import BLUEPRINT_SCHEMA
 from homeassistant.components.blueprint.models import Blueprint
+from homeassistant.components.blueprint.schemas import BLUEPRINT_SCHEMA
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component

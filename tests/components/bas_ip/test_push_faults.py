@@ -27,7 +27,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.bas_ip.client import EventKind, IntercomEvent
 from custom_components.bas_ip.const import CONF_WEBHOOK_ID, CONF_WEBHOOK_SECRET
 from devtools.waits import real_sleep, wait_until, wall_clock
-from simulator import DeviceSimulator, Profile
+from simulator import DeviceSimulator, Fault, Profile
 
 from .conftest import RECONCILE, advance, state_of
 
@@ -300,3 +300,28 @@ async def test_the_door_sensor_follows_a_pushed_door_event(
     simulator.doors.set_door(True)
     await wait_until(lambda: state_of(hass, door).state == "on", "the pushed door event")
     assert entry.runtime_data.push is not None
+
+
+async def test_a_ring_delivered_two_minutes_late_is_not_reported(
+    hass: HomeAssistant,
+    push_entry: MockConfigEntry,
+    simulator: DeviceSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The body keeps its created_at on every attempt; the attempt's timestamp shows the delay."""
+    simulator.webhooks.set_faults(reorder=True)  # held until a second delivery
+    simulator.set_fault(Fault.HTML_500, paths=["/api/v1/log/items"])
+    simulator.ring("301")
+    handed = _handed_out(push_entry)
+    await advance(hass, freezer, RECONCILE)
+    await advance(hass, freezer, RECONCILE)
+    delivered = sum(s["delivered"] for s in simulator.webhooks.stats().values())
+    simulator.webhooks.set_faults(reorder=False)
+    simulator.exit_button()  # releases the held ring, 2 minutes late, then its own
+    await wait_until(
+        lambda: sum(s["delivered"] for s in simulator.webhooks.stats().values()) >= delivered + 2,
+        "the late deliveries",
+    )
+    await hass.async_block_till_done()
+    assert _rings(handed) == 0
+    assert push_entry.runtime_data.stream.stale_pushed_rings == 1
