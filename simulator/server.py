@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+import dataclasses
 from email.utils import formatdate
 import logging
 import ssl
@@ -144,6 +145,14 @@ class DeviceSimulator(LogControls, DeviceFacade):
     def profile_data(self) -> ProfileData:
         """What the profile's family answers (read-only)."""
         return self._data
+
+    def use_identifier_spellings(self, *spellings: str) -> None:
+        """Serve the identifier calls in these spellings only (``"identifier"``, ``"identifiers"``).
+
+        A multi-apartment panel of the older API line answers only the plural
+        spelling, and has no QR call (docs/device-api.md, "Identifiers").
+        """
+        self._data = dataclasses.replace(self._data, identifier_spellings=spellings)
 
     # --- lifecycle -----------------------------------------------------------
 

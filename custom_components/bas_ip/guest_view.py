@@ -1,7 +1,8 @@
 """The QR image of a guest pass, served to authenticated users or through a signed path.
 
-The image comes from the device's own QR call (``GET .../{uid}/qr``); a
-device whose API line has none answers 404 here (README, "Guest passes").
+The image comes from the device's own QR call (``GET .../{uid}/qr``); where
+the device's API line has none, it is drawn here from the pass's number
+(read from the device, never stored), with ``segno``.
 Only passes this integration created are served; the response is never
 cached.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from http import HTTPStatus
+import io
 from typing import Final
 
 from aiohttp import web
@@ -18,6 +20,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
 from homeassistant.util import dt as dt_util
+import segno
 
 from .client import BasIpError
 from .const import DOMAIN
@@ -36,6 +39,13 @@ def qr_url(hass: HomeAssistant, entry: BasIpConfigEntry, guest: GuestPass) -> st
     left = (until - dt_util.utcnow()) if until is not None else _LINK_MIN
     path = QR_PATH.format(entry_id=entry.entry_id, uid=guest.uid)
     return async_sign_path(hass, path, min(max(left, _LINK_MIN), _LINK_MAX), use_content_user=True)
+
+
+def render_qr(number: str) -> bytes:
+    """Draw a QR code of ``number`` as a PNG (blocking: run it in the executor)."""
+    buffer = io.BytesIO()
+    segno.make(number, error="m").save(buffer, kind="png", scale=8, border=4)
+    return buffer.getvalue()
 
 
 class GuestPassQrView(HomeAssistantView):
@@ -61,7 +71,7 @@ class GuestPassQrView(HomeAssistantView):
         if passes is None or int(uid) not in {g.uid for g in passes.passes}:
             return web.Response(status=HTTPStatus.NOT_FOUND)
         try:
-            image = await typed.runtime_data.client.identifiers.qr_image(int(uid))
+            image = await self._async_image(hass, typed, int(uid))
         except BasIpError:
             return web.Response(status=HTTPStatus.BAD_GATEWAY)
         if image is None:
@@ -69,3 +79,14 @@ class GuestPassQrView(HomeAssistantView):
         return web.Response(
             body=image, content_type="image/png", headers={"Cache-Control": "no-store"}
         )
+
+    @staticmethod
+    async def _async_image(hass: HomeAssistant, entry: BasIpConfigEntry, uid: int) -> bytes | None:
+        """Fetch the device's QR image, else draw one from the pass's number; ``None``: gone."""
+        identifiers = entry.runtime_data.client.identifiers
+        if (image := await identifiers.qr_image(uid)) is not None:
+            return image
+        identifier = await identifiers.get(uid)
+        if identifier is None:
+            return None
+        return await hass.async_add_executor_job(render_qr, identifier.number)

@@ -152,7 +152,7 @@ async def test_the_plural_spelling_is_found_and_remembered(
 ) -> None:
     # A multi-apartment 1.x panel: only /access/identifiers/item... exists.
     device = await simulator_factory(Profile.ANDROID_PANEL)
-    device._data = dataclasses.replace(device._data, identifier_spellings=("identifiers",))
+    device.use_identifier_spellings("identifiers")
     api = make_client(device).identifiers
     uid = await api.create(guest(device))
     assert api.paths is PLURAL

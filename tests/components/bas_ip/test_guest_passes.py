@@ -292,3 +292,26 @@ async def test_a_random_code_the_device_holds_is_drawn_again(
         response = await create(hass, init_integration, kind="code", name="B", **_window())
     assert response["code"] == "731642"
     assert len(simulator.identifiers.held()) == 2
+
+
+@pytest.mark.parametrize("simulator_profile", [Profile.ANDROID_PANEL])
+@pytest.mark.usefixtures("bus_echo")
+async def test_qr_image_is_drawn_where_the_device_has_no_qr_call(
+    hass: HomeAssistant,
+    simulator: DeviceSimulator,
+    mock_config_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """The older API line (plural paths) has no QR call: the image is drawn from the number."""
+    simulator.use_identifier_spellings("identifiers")
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    response = await create(hass, mock_config_entry, kind="qr", name="Guest", **_window())
+    client = await hass_client_no_auth()
+    image = await client.get(response["qr_url"])
+    assert image.status == HTTPStatus.OK
+    body = await image.read()
+    assert body.startswith(b"\x89PNG")
+    assert simulator.requests["/api/v1/access/identifiers/item"] == 1
+    assert not any("/qr" in path for path in simulator.requests)

@@ -60,7 +60,9 @@ def test_manifest() -> None:
     assert manifest["config_flow"] is True
     assert manifest["iot_class"] == "local_polling"
     assert manifest["integration_type"] == "device"
-    assert manifest["requirements"] == []
+    # Pure Python, pinned, and the same pin the tests install.
+    assert manifest["requirements"] == ["segno==1.6.6"]
+    assert "segno==1.6.6" in (INTEGRATION.parents[1] / "requirements_test.txt").read_text()
     assert manifest["codeowners"] == ["@bas-ip-ha"]
 
 
