@@ -99,6 +99,18 @@ async def async_remove_webhook(client: BasIpClient, entry: BasIpConfigEntry) -> 
     return True
 
 
+async def _read_capped(request: web.Request) -> bytes:
+    """Read the body up to one byte past the cap (more is refused unread)."""
+    body = bytearray()
+    while len(body) <= MAX_DELIVERY_BYTES:
+        # read() answers what has arrived: a body may come in several pieces.
+        chunk = await request.content.read(MAX_DELIVERY_BYTES + 1 - len(body))
+        if not chunk:
+            break
+        body += chunk
+    return bytes(body)
+
+
 class BasIpPush:
     """One entry's push channel: the receiver, the device's webhook, its health."""
 
@@ -219,7 +231,7 @@ class BasIpPush:
         self, hass: HomeAssistant, webhook_id: str, request: web.Request
     ) -> web.Response:
         """Verify one delivery and fire what it carries; answer the device."""
-        body = await request.content.read(MAX_DELIVERY_BYTES + 1)
+        body = await _read_capped(request)
         try:
             delivery = verify_delivery(
                 secret=self._secret,

@@ -325,3 +325,33 @@ async def test_a_ring_delivered_two_minutes_late_is_not_reported(
     await hass.async_block_till_done()
     assert _rings(handed) == 0
     assert push_entry.runtime_data.stream.stale_pushed_rings == 1
+
+
+async def test_a_delivery_arriving_in_pieces_is_read_whole(
+    hass: HomeAssistant,
+    push_entry: MockConfigEntry,
+    simulator: DeviceSimulator,
+    internal_url: str,
+    unpushed_ring: dict[str, Any],
+) -> None:
+    """A chunked body that arrives in small pieces still verifies and fires once."""
+    handed = _handed_out(push_entry)
+    raw, headers = signed(
+        push_entry.data[CONF_WEBHOOK_SECRET],
+        unpushed_ring,
+        event_id=11,
+        device_ms=simulator.device_now_ms(),
+    )
+
+    async def pieces() -> AsyncIterator[bytes]:
+        for start in range(0, len(raw), 16):
+            yield raw[start : start + 16]
+            await asyncio.sleep(0)
+
+    url = f"{internal_url}/api/webhook/{push_entry.data[CONF_WEBHOOK_ID]}"
+    async with (
+        ClientSession() as session,
+        session.post(url, data=pieces(), headers=headers) as answer,
+    ):
+        assert answer.status == 200
+    assert _rings(handed) == 1
