@@ -398,6 +398,8 @@ def test_entities_show_the_device_values(stack: Stack) -> None:
         "door": "on" if stack.device.door_open else "off",
         "door_open_too_long": "on" if stack.device.door_open_too_long else "off",
         "camera": "idle",
+        # No guest pass created yet.
+        "active_guest_passes": "0",
     }
     # Every enabled entity is compared: the event entities, buttons and the
     # image (nothing fired, pressed or rung yet: the device's log history is
