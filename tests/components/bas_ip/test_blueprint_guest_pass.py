@@ -12,7 +12,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.blueprint.models import Blueprint
 from homeassistant.components.blueprint.schemas import BLUEPRINT_SCHEMA
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from homeassistant.util.yaml import load_yaml_dict
@@ -23,7 +23,6 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
-from custom_components.bas_ip.const import DOMAIN
 from devtools.waits import wait_until
 from simulator import DeviceSimulator, Profile
 
@@ -62,8 +61,11 @@ async def test_the_guest_gets_a_code_and_the_user_hears_of_the_arrival(
     hass.config.config_dir = str(tmp_path)
     visitor = async_mock_service(hass, "notify", "courier")
     owner = async_mock_service(hass, "notify", "my_phone")
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, simulator.serial)})
-    assert device is not None
+    # The device of the panel's access entity (works on every Home Assistant leg).
+    access_entry = er.async_get(hass).async_get(entity_id(simulator, "event", "access"))
+    assert access_entry is not None
+    assert access_entry.device_id is not None
+    device_id = access_entry.device_id
     assert await async_setup_component(
         hass,
         "script",
@@ -73,7 +75,7 @@ async def test_the_guest_gets_a_code_and_the_user_hears_of_the_arrival(
                     "use_blueprint": {
                         "path": f"bas_ip/{NAME}",
                         "input": {
-                            "intercom": device.id,
+                            "intercom": device_id,
                             "access_event": entity_id(simulator, "event", "access"),
                             "kind": "code",
                             "visitor_notify_action": "notify.courier",
