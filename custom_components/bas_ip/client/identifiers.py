@@ -34,7 +34,7 @@ from .exceptions import (
     BasIpValidationError,
 )
 from .models import BasIpDeviceInfo
-from .models._fields import invalid, read_object
+from .models._fields import read_object
 from .models.identifier import (
     CODE_MAX_DIGITS,
     IDENTIFIER_UID_MAX,
@@ -42,12 +42,12 @@ from .models.identifier import (
     IdentifierSpec,
     read_identifier_uid,
 )
+from .paging import read_pages
 from .transport import Transport
 from .validation import check_int_range
 
 DUPLICATE_MESSAGE: Final = "Identifier with that type and number already exist"
 WRONG_UID_MESSAGE: Final = "Wrong Identifier uid"
-LIST_PAGE_LIMIT: Final = 50
 LIST_MAX_PAGES: Final = 100
 QR_MAX_BYTES: Final = 1024 * 1024
 _ACTION_MAX_BYTES: Final = 64 * 1024
@@ -201,20 +201,13 @@ class IdentifierApi:
         Raises :class:`BasIpUnsupportedDeviceError` where the device has no
         identifiers and :class:`BasIpResponseError` for a malformed entry.
         """
-        found: dict[int, Identifier] = {}
-        for page in range(1, LIST_MAX_PAGES + 1):
-            params = {"limit": str(LIST_PAGE_LIMIT), "page_number": str(page)}
-            answer = await self._call("GET", lambda paths: paths.list, params=params)
-            body = read_object(answer, "identifiers")
-            items = body.get("list_items")
-            if not isinstance(items, builtins.list):
-                raise invalid("list_items", "must be a list")
-            for raw in items:
-                identifier = Identifier.from_dict(raw)
-                found.setdefault(identifier.uid, identifier)
-            if _is_last_page(body, page, len(items)):
-                break
-        return builtins.list(found.values())
+        return await read_pages(
+            lambda params: self._call("GET", lambda paths: paths.list, params=params),
+            Identifier.from_dict,
+            lambda identifier: identifier.uid,
+            what="identifiers",
+            max_pages=LIST_MAX_PAGES,
+        )
 
     # --- internals ------------------------------------------------------------
 
@@ -279,13 +272,3 @@ def _png(body: bytes) -> bytes:
     if decoded.startswith(_PNG_MAGIC):
         return decoded
     raise BasIpResponseError("Device answered the QR call with something that is not a PNG")
-
-
-def _is_last_page(body: dict[str, Any], page: int, count: int) -> bool:
-    """Whether no page follows ``page``: the device says so, or the page was not full."""
-    options = body.get("list_option", body.get("list_options"))
-    pagination = options.get("pagination") if isinstance(options, dict) else None
-    total_pages = pagination.get("total_pages") if isinstance(pagination, dict) else None
-    if isinstance(total_pages, int) and not isinstance(total_pages, bool):
-        return page >= total_pages
-    return count < LIST_PAGE_LIMIT

@@ -30,7 +30,7 @@ from .exceptions import (
     RejectReason,
     WebhookRejected,
 )
-from .models._fields import invalid, read_object
+from .models._fields import read_object
 from .models.webhook import (
     EVENT_TYPE_PREFIX,
     SECRET_MIN_LENGTH,
@@ -40,12 +40,12 @@ from .models.webhook import (
     WebhookSpec,
     read_uid,
 )
+from .paging import read_pages
 from .validation import check_int_range
 
 PATH_WEBHOOKS: Final = "/api/v1/webhooks"
 PATH_WEBHOOK: Final = "/api/v1/webhooks/{uid}"
 PATH_WEBHOOK_TEST: Final = "/api/v1/webhooks/{uid}/test"
-LIST_PAGE_LIMIT: Final = 50
 LIST_MAX_PAGES: Final = 10
 # The device fires the test request while the call waits: up to the longest
 # webhook timeout (30 s), and a margin.
@@ -83,21 +83,13 @@ class WebhookApi:
         webhooks (404) and :class:`BasIpResponseError` for a malformed entry:
         an entry that cannot be read is never silently left out.
         """
-        found: dict[int, Webhook] = {}
-        for page in range(1, LIST_MAX_PAGES + 1):
-            params = {"limit": str(LIST_PAGE_LIMIT), "page_number": str(page)}
-            body = read_object(
-                await self._auth.request("GET", PATH_WEBHOOKS, params=params), "webhooks"
-            )
-            items = body.get("list_items")
-            if not isinstance(items, builtins.list):
-                raise invalid("list_items", "must be a list")
-            for raw in items:
-                webhook = Webhook.from_dict(raw)
-                found.setdefault(webhook.uid, webhook)
-            if _is_last_page(body, page, len(items)):
-                break
-        return builtins.list(found.values())
+        return await read_pages(
+            lambda params: self._auth.request("GET", PATH_WEBHOOKS, params=params),
+            Webhook.from_dict,
+            lambda webhook: webhook.uid,
+            what="webhooks",
+            max_pages=LIST_MAX_PAGES,
+        )
 
     async def create(self, spec: WebhookSpec) -> int:
         """Create a webhook; return its uid. The spec is checked before anything is sent."""
@@ -147,16 +139,6 @@ class WebhookApi:
             request_timeout=request_timeout,
         )
         return answer
-
-
-def _is_last_page(body: dict[str, Any], page: int, count: int) -> bool:
-    """Whether no page follows ``page``: the device says so, or the page was not full."""
-    options = body.get("list_options", body.get("list_option"))
-    pagination = options.get("pagination") if isinstance(options, dict) else None
-    total_pages = pagination.get("total_pages") if isinstance(pagination, dict) else None
-    if isinstance(total_pages, int) and not isinstance(total_pages, bool):
-        return page >= total_pages
-    return count < LIST_PAGE_LIMIT
 
 
 def push_event_types(keys: Iterable[str]) -> tuple[str, ...]:
